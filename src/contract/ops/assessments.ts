@@ -1,0 +1,3 @@
+import { defineOps } from '../define'
+
+export const assessmentsOps = defineOps({})

@@ -1,0 +1,8 @@
+import type { Migration } from '../migrate'
+import { migration0001 } from './0001-core'
+
+/**
+ * Every migration, in order. Migrations are code (not files read at run time) so they survive
+ * bundling into the Electron main process. Append only: never edit a migration that has shipped.
+ */
+export const migrations: readonly Migration[] = [migration0001]

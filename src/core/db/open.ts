@@ -1,0 +1,99 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import Database from 'better-sqlite3'
+import { Kysely, SqliteDialect } from 'kysely'
+import { acquireWriteLock } from './lock'
+import { migrate, schemaTooNew, schemaVersionOf } from './migrate'
+import { migrations } from './migrations'
+import type { DB } from './schema'
+
+export interface OpenOptions {
+  /** Path of the database file; created (with its folder) when missing, unless readonly. */
+  file: string
+  /** Open without the write lock and without migrating: for reports, verify, backup. */
+  readonly?: boolean
+  /**
+   * Path of a better_sqlite3.node built for a different ABI (Electron). Node and Electron need
+   * different builds; passing the Electron one here keeps node_modules on the Node build for tests.
+   */
+  nativeBinding?: string
+}
+
+export interface TesseraDatabase {
+  file: string
+  sqlite: Database.Database
+  db: Kysely<DB>
+  schemaVersion: number
+  readonly: boolean
+  close(): void
+}
+
+export const LATEST_SCHEMA_VERSION = migrations.length
+
+/**
+ * Opens (and if needed creates and migrates) a Tessera database.
+ *
+ * Order matters: a file written by a newer Tessera is inspected read-only and refused before
+ * anything touches it — even `journal_mode = WAL` rewrites the header.
+ */
+export function openDatabase(opts: OpenOptions): TesseraDatabase {
+  const file = path.resolve(opts.file)
+  const exists = fs.existsSync(file)
+  const driverOptions = opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}
+
+  if (exists) {
+    const probe = new Database(file, { readonly: true, fileMustExist: true, ...driverOptions })
+    try {
+      const found = schemaVersionOf(probe)
+      if (found > LATEST_SCHEMA_VERSION) throw schemaTooNew(file, found, LATEST_SCHEMA_VERSION)
+      if (opts.readonly && found < LATEST_SCHEMA_VERSION) {
+        throw new Error(`${file} needs upgrading (schema ${found} < ${LATEST_SCHEMA_VERSION}); open it once for writing`)
+      }
+    } finally {
+      probe.close()
+    }
+  } else if (opts.readonly) {
+    throw new Error(`${file} does not exist`)
+  }
+
+  if (opts.readonly) {
+    const sqlite = new Database(file, { readonly: true, fileMustExist: true, timeout: 5000, ...driverOptions })
+    return wrap(file, sqlite, true, () => undefined)
+  }
+
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  const release = acquireWriteLock(file)
+  let sqlite: Database.Database | undefined
+  try {
+    sqlite = new Database(file, { timeout: 5000, ...driverOptions })
+    sqlite.pragma('journal_mode = WAL')
+    // FULL: a committed assessment or credential survives a power cut, not just a crash.
+    sqlite.pragma('synchronous = FULL')
+    sqlite.pragma('foreign_keys = ON')
+    migrate(sqlite, migrations, file)
+    return wrap(file, sqlite, false, release)
+  } catch (e) {
+    sqlite?.close()
+    release()
+    throw e
+  }
+}
+
+function wrap(file: string, sqlite: Database.Database, readonly: boolean, release: () => void): TesseraDatabase {
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) })
+  let closed = false
+  return {
+    file,
+    sqlite,
+    db,
+    readonly,
+    schemaVersion: schemaVersionOf(sqlite),
+    close() {
+      if (closed) return
+      closed = true
+      if (!readonly) sqlite.pragma('wal_checkpoint(TRUNCATE)')
+      sqlite.close()
+      release()
+    },
+  }
+}
