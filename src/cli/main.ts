@@ -4,6 +4,7 @@ import { toApiError } from '../core/dispatch'
 import { registerAssessmentCommands } from './commands/assessments'
 import { registerLearnerCommands } from './commands/learners'
 import { registerRubricCommands } from './commands/rubrics'
+import { registerSyncCommands } from './commands/sync'
 import { registerSystemCommands } from './commands/system'
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, formatError } from './io'
 
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerLearnerCommands(program)
   registerRubricCommands(program)
   registerAssessmentCommands(program)
+  registerSyncCommands(program)
   program.commands.forEach(function override(c: Command): void {
     c.exitOverride()
     c.commands.forEach(override)

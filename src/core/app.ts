@@ -9,6 +9,7 @@ import type { CallContext, SecretProvider, ServiceContext } from './services/con
 import type { Handlers } from './services/handlers'
 import { learnersHandlers } from './services/learners'
 import { rubricsHandlers } from './services/rubrics'
+import { syncHandlers } from './services/sync'
 import { systemHandlers } from './services/system'
 
 export interface OpenTesseraOptions {
@@ -53,6 +54,7 @@ export function createHandlers(ctx: ServiceContext): Handlers {
     ...learnersHandlers(ctx),
     ...rubricsHandlers(ctx),
     ...assessmentsHandlers(ctx),
+    ...syncHandlers(ctx),
   } satisfies Handlers
 }
 

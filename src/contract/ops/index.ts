@@ -2,6 +2,7 @@ import type { z } from 'zod'
 import { assessmentsOps } from './assessments'
 import { learnersOps } from './learners'
 import { rubricsOps } from './rubrics'
+import { syncOps } from './sync'
 import { systemOps } from './system'
 
 /**
@@ -14,6 +15,7 @@ export const ops = {
   ...learnersOps,
   ...rubricsOps,
   ...assessmentsOps,
+  ...syncOps,
 }
 
 export type Ops = typeof ops

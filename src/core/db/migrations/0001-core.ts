@@ -93,6 +93,22 @@ export const migration0001: Migration = {
       ) STRICT;
       CREATE INDEX learner_cohort_cohort ON learner_cohort(cohort_id);
 
+      -- Every replaced version of a learner: \`snapshot\` is the JSON of its fields as they were at
+      -- \`version\` (see services/learner-records.ts). Rows are never changed; the sync issue merges
+      -- concurrent edits from these versions.
+      CREATE TABLE learner_history (
+        id         TEXT PRIMARY KEY,
+        device_id  TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        learner_id TEXT NOT NULL REFERENCES learner(id),
+        version    INTEGER NOT NULL,
+        snapshot   TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX learner_history_learner ON learner_history(learner_id, version);
+      CREATE TRIGGER learner_history_no_update BEFORE UPDATE ON learner_history
+      BEGIN SELECT RAISE(ABORT, 'learner history is append-only'); END;
+
       CREATE TABLE achievement (
         id               TEXT PRIMARY KEY,
         device_id        TEXT NOT NULL,
@@ -147,13 +163,19 @@ export const migration0001: Migration = {
         state             TEXT NOT NULL DEFAULT 'draft' CHECK (state IN ('draft', 'finalized', 'voided')),
         outcome           TEXT,
         finalized_at      TEXT,
+        -- The assessor who signed it off (the audit log records which user account did it).
+        finalized_by      TEXT REFERENCES assessor(id),
         voided_at         TEXT,
         void_reason       TEXT,
-        supersedes_id     TEXT REFERENCES assessment(id)
+        supersedes_id     TEXT REFERENCES assessment(id),
+        CHECK (state <> 'finalized' OR (outcome IS NOT NULL AND finalized_at IS NOT NULL AND finalized_by IS NOT NULL)),
+        CHECK (state <> 'voided' OR (voided_at IS NOT NULL AND void_reason IS NOT NULL AND void_reason <> ''))
       ) STRICT;
       CREATE INDEX assessment_learner ON assessment(learner_id);
       CREATE INDEX assessment_rubric_version ON assessment(rubric_version_id);
       CREATE INDEX assessment_state_date ON assessment(state, assessed_on);
+      CREATE INDEX assessment_date ON assessment(assessed_on, created_at);
+      CREATE INDEX assessment_supersedes ON assessment(supersedes_id) WHERE supersedes_id IS NOT NULL;
 
       CREATE TABLE assessment_score (
         assessment_id TEXT NOT NULL REFERENCES assessment(id),
@@ -182,6 +204,7 @@ export const migration0001: Migration = {
         sha256        TEXT NOT NULL
       ) STRICT;
       CREATE INDEX evidence_assessment ON evidence(assessment_id);
+      CREATE INDEX evidence_sha256 ON evidence(sha256);
 
       CREATE TABLE audit_log (
         seq         INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -199,11 +222,16 @@ export const migration0001: Migration = {
       CREATE INDEX audit_entity ON audit_log(entity_type, entity_id);
 
       -- Signed-off work is frozen. The only change allowed to a finalized assessment is voiding it.
+      -- Voiding may set only state, voided_at, void_reason and updated_at.
       CREATE TRIGGER assessment_frozen BEFORE UPDATE ON assessment
       WHEN OLD.state <> 'draft'
         AND NOT (OLD.state = 'finalized' AND NEW.state = 'voided'
+                 AND NEW.id = OLD.id AND NEW.device_id = OLD.device_id AND NEW.created_at = OLD.created_at
                  AND NEW.learner_id = OLD.learner_id AND NEW.rubric_version_id = OLD.rubric_version_id
-                 AND NEW.assessor_id = OLD.assessor_id AND NEW.outcome IS OLD.outcome)
+                 AND NEW.assessor_id = OLD.assessor_id AND NEW.assessed_on = OLD.assessed_on
+                 AND NEW.location IS OLD.location AND NEW.overall_comment = OLD.overall_comment
+                 AND NEW.outcome IS OLD.outcome AND NEW.finalized_at IS OLD.finalized_at
+                 AND NEW.finalized_by IS OLD.finalized_by AND NEW.supersedes_id IS OLD.supersedes_id)
       BEGIN SELECT RAISE(ABORT, 'assessment is finalized or voided and cannot be changed'); END;
       CREATE TRIGGER assessment_no_delete BEFORE DELETE ON assessment WHEN OLD.state <> 'draft'
       BEGIN SELECT RAISE(ABORT, 'finalized assessments cannot be deleted'); END;
@@ -216,6 +244,24 @@ export const migration0001: Migration = {
       CREATE TRIGGER score_frozen_d BEFORE DELETE ON assessment_score
       WHEN (SELECT state FROM assessment WHERE id = OLD.assessment_id) <> 'draft'
       BEGIN SELECT RAISE(ABORT, 'scores of a finalized assessment cannot be changed'); END;
+
+      -- Evidence of signed-off work is frozen too; its bytes are content-addressed and never rewritten.
+      CREATE TRIGGER evidence_frozen_i BEFORE INSERT ON evidence
+      WHEN (SELECT state FROM assessment WHERE id = NEW.assessment_id) <> 'draft'
+      BEGIN SELECT RAISE(ABORT, 'evidence of a finalized assessment cannot be changed'); END;
+      CREATE TRIGGER evidence_frozen_u BEFORE UPDATE ON evidence
+      WHEN (SELECT state FROM assessment WHERE id = OLD.assessment_id) <> 'draft'
+        OR (SELECT state FROM assessment WHERE id = NEW.assessment_id) <> 'draft'
+      BEGIN SELECT RAISE(ABORT, 'evidence of a finalized assessment cannot be changed'); END;
+      CREATE TRIGGER evidence_frozen_d BEFORE DELETE ON evidence
+      WHEN (SELECT state FROM assessment WHERE id = OLD.assessment_id) <> 'draft'
+      BEGIN SELECT RAISE(ABORT, 'evidence of a finalized assessment cannot be changed'); END;
+      CREATE TRIGGER blob_immutable BEFORE UPDATE ON blob
+      BEGIN SELECT RAISE(ABORT, 'stored evidence bytes cannot be changed'); END;
+      CREATE TRIGGER blob_keep_finalized BEFORE DELETE ON blob
+      WHEN EXISTS (SELECT 1 FROM evidence e JOIN assessment a ON a.id = e.assessment_id
+                   WHERE e.sha256 = OLD.sha256 AND a.state <> 'draft')
+      BEGIN SELECT RAISE(ABORT, 'evidence bytes of a finalized assessment cannot be deleted'); END;
 
       -- A rubric version that has scored anyone is frozen: editing it makes a new version.
       CREATE TRIGGER rubric_version_frozen BEFORE UPDATE OF content, content_hash, version, rubric_id ON rubric_version

@@ -1,8 +1,9 @@
 import type { Migration } from '../migrate'
 import { migration0001 } from './0001-core'
+import { migration0002 } from './0002-sync'
 
 /**
  * Every migration, in order. Migrations are code (not files read at run time) so they survive
  * bundling into the Electron main process. Append only: never edit a migration that has shipped.
  */
-export const migrations: readonly Migration[] = [migration0001]
+export const migrations: readonly Migration[] = [migration0001, migration0002]

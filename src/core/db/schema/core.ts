@@ -44,6 +44,14 @@ export interface CohortTable extends SyncColumns {
   name: string
 }
 
+/** One replaced version of a learner (append-only). */
+export interface LearnerHistoryTable extends SyncColumns {
+  learner_id: string
+  version: number
+  /** JSON of `LearnerSnapshot` (services/learner-records.ts). */
+  snapshot: string
+}
+
 export interface LearnerCohortTable {
   learner_id: string
   cohort_id: string
@@ -92,6 +100,8 @@ export interface AssessmentTable extends SyncColumns {
   /** JSON of `Outcome` (core/domain/outcome.ts), fixed at finalization. */
   outcome: string | null
   finalized_at: string | null
+  /** The assessor who signed it off. */
+  finalized_by: string | null
   voided_at: string | null
   void_reason: string | null
   supersedes_id: string | null
@@ -139,6 +149,7 @@ export interface CoreTables {
   learner: LearnerTable
   cohort: CohortTable
   learner_cohort: LearnerCohortTable
+  learner_history: LearnerHistoryTable
   achievement: AchievementTable
   rubric: RubricTable
   rubric_version: RubricVersionTable

@@ -1,9 +1,11 @@
 import type { CoreTables } from './core'
+import type { SyncTables } from './sync'
 
 /**
  * The typed kysely schema: one interface per feature's tables, joined here.
  * Later migrations add their table interfaces (credentials, sync) to this intersection.
  */
-export type DB = CoreTables
+export type DB = CoreTables & SyncTables
 
 export type * from './core'
+export type * from './sync'

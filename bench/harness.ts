@@ -1,0 +1,69 @@
+/**
+ * A small benchmark harness: each case runs several times next to a raw baseline that does the
+ * least work that could do the same job with the same libraries, so the ratio holds on a noisy
+ * machine. Speed is measured here, never asserted inside tests.
+ */
+
+export interface Stats {
+  runs: number
+  median: number
+  p95: number
+  min: number
+  max: number
+}
+
+export interface CaseResult {
+  name: string
+  unit: 'ms' | 'per_second' | 'MB' | 'KB_gzip'
+  /** What the issue asks for, in words (e.g. "< 300 ms"). */
+  target: string
+  value: number
+  stats?: Stats
+  baseline?: Stats
+  /** case median / baseline median (lower is better). */
+  ratio?: number
+  met: boolean
+  note?: string
+}
+
+export function stats(samples: number[]): Stats {
+  const s = [...samples].sort((a, b) => a - b)
+  const at = (q: number): number => s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? NaN
+  return { runs: s.length, median: at(0.5), p95: at(0.95), min: s[0] ?? NaN, max: s.at(-1) ?? NaN }
+}
+
+/** Times `fn` `runs` times (after `warmup` untimed runs); returns milliseconds per run. */
+export async function time(fn: () => unknown, runs: number, warmup = 1): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) await fn()
+  const out: number[] = []
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now()
+    await fn()
+    out.push(performance.now() - t0)
+  }
+  return out
+}
+
+const fmt = (n: number | undefined, digits = 2): string => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(digits))
+
+export function printTable(results: CaseResult[], out: (s: string) => void = (s) => process.stdout.write(s + '\n')): void {
+  const header = ['case', 'target', 'value', 'median', 'p95', 'min', 'max', 'baseline', 'ratio', 'met']
+  const rows = results.map((r) => [
+    r.name,
+    r.target,
+    `${fmt(r.value)} ${r.unit}`,
+    fmt(r.stats?.median),
+    fmt(r.stats?.p95),
+    fmt(r.stats?.min),
+    fmt(r.stats?.max),
+    fmt(r.baseline?.median),
+    fmt(r.ratio),
+    r.met ? 'yes' : 'NO',
+  ])
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
+  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ')
+  out(line(header))
+  out(widths.map((w) => '-'.repeat(w)).join('  '))
+  for (const r of rows) out(line(r))
+  for (const r of results) if (r.note) out(`* ${r.name}: ${r.note}`)
+}

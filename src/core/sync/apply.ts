@@ -1,0 +1,367 @@
+import type { Database } from 'better-sqlite3'
+import { canonicalJson } from '../domain/canonical-json'
+import { newId } from '../domain/ids'
+import { sha256Hex } from '../node/hash'
+import { GENESIS_HASH } from '../services/audit'
+import type { ReceiptStatus } from './bundle-format'
+import { projectLike, recordHash, type SyncRecord } from './columns'
+import { decodeBlob, type VerifiedBundle, type VerifiedRecord } from './verify-bundle'
+import { LineReader } from './line-file'
+import { BLOB_KIND, kindsFor, stmt, type ApplyScratch, type RecordKind } from './record-kinds'
+import type { ProgressEvent } from '../../contract/progress'
+
+/**
+ * Applies a verified bundle. Runs inside ONE write transaction opened by the caller (services/sync.ts):
+ * a crash, a kill or any error anywhere leaves the database exactly as it was.
+ *
+ * Rules (docs/sync-format.md, "Applying"):
+ *  - not held -> added ("accepted");
+ *  - held with identical content -> "duplicate", nothing changes;
+ *  - immutable kinds, different content -> a conflict kept side by side ("conflict"), except legal
+ *    lifecycle steps (a finalized assessment later voided) which move forward whatever the order;
+ *  - mutable kinds: a newer version of what is held (same sender at a later audit position, or based
+ *    on the held version) replaces it; an older one changes nothing; concurrent edits from two devices
+ *    are both kept as versions (`sync_version`), the later edit (updated_at, then hash) is current and
+ *    a conflict is opened for a person — so the outcome does not depend on arrival order.
+ */
+
+export interface RecordOutcome {
+  kind: string
+  id: string
+  sha256: string
+  status: ReceiptStatus
+}
+
+export interface ApplyOutcome {
+  records: RecordOutcome[]
+  conflictIds: string[]
+  pendingAudit: number
+}
+
+export interface ApplyOptions {
+  /** This installation's id: the owner of versions held here that arrived by no bundle. */
+  selfDeviceId: string
+  now: string
+  progress?: (e: ProgressEvent) => void
+  /** Test hook (TESSERA_TEST_SLOW_IMPORT_MS): pause after each record, inside the transaction. */
+  slowMs?: number
+}
+
+const ADJUSTED = 'adjusted_'
+
+export async function applyBundle(sqlite: Database, bundle: VerifiedBundle, opts: ApplyOptions): Promise<ApplyOutcome> {
+  // Records of one bundle may point to each other in any order (a re-assessment to the one it
+  // supersedes); references were checked before the transaction, and are checked again at COMMIT.
+  sqlite.pragma('defer_foreign_keys = ON')
+  const ctx: Ctx = {
+    sqlite,
+    bundle,
+    sender: bundle.sender.deviceId,
+    position: bundle.manifest.position,
+    now: opts.now,
+    selfDeviceId: opts.selfDeviceId,
+    conflictIds: [],
+  }
+  const scratch: ApplyScratch = { finalizeLater: new Map() }
+  const outcomes = new Map<VerifiedRecord, RecordOutcome>()
+  const byKind = [...bundle.records].sort((a, b) => a.kind.order - b.kind.order)
+  const total = byKind.length + bundle.manifest.blobs.length
+  let done = 0
+  for (const rec of byKind) {
+    const status = rec.kind.name === 'audit' ? applyAudit(ctx, rec) : rec.kind.mutability === 'mutable' ? applyMutable(ctx, rec, scratch) : applyImmutable(ctx, rec, scratch)
+    outcomes.set(rec, { kind: rec.kind.name, id: rec.id, sha256: rec.sha256, status })
+    done++
+    opts.progress?.({ step: 'import.apply', done, total })
+    if (opts.slowMs) await slowDown(opts.slowMs, done, total)
+  }
+  for (const kind of kindsFor(sqlite)) kind.finish?.(sqlite, scratch)
+
+  const blobOutcomes = await applyBlobs(sqlite, bundle, (n) => opts.progress?.({ step: 'import.evidence', done: done + n, total }))
+  const pendingAudit = (stmt(sqlite, `SELECT COUNT(*) AS n FROM sync_audit_pending`).get() as { n: number }).n
+
+  // Receipt order = manifest order, then blobs.
+  const records = bundle.records.map((r) => outcomes.get(r)!).concat(blobOutcomes)
+  return { records, conflictIds: ctx.conflictIds, pendingAudit }
+}
+
+interface Ctx {
+  sqlite: Database
+  bundle: VerifiedBundle
+  sender: string
+  position: number
+  now: string
+  selfDeviceId: string
+  conflictIds: string[]
+}
+
+async function slowDown(ms: number, done: number, total: number): Promise<void> {
+  process.stderr.write(`[test-slow-import] applied ${done}/${total}\n`)
+  await new Promise((r) => setTimeout(r, ms))
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function write(ctx: Ctx, kind: RecordKind, data: SyncRecord, mode: 'insert' | 'replace', scratch: ApplyScratch): { stored: SyncRecord; reason: string | null } {
+  const adjusted = kind.adjustForClash?.(ctx.sqlite, data) ?? null
+  const stored = adjusted?.record ?? data
+  if (mode === 'insert') kind.insert(ctx.sqlite, stored, scratch)
+  else kind.replace!(ctx.sqlite, stored)
+  return { stored, reason: adjusted?.reason ?? null }
+}
+
+function openConflict(
+  ctx: Ctx,
+  rec: VerifiedRecord,
+  reason: string,
+  held: { hash: string; content: SyncRecord | null },
+  current: 'held' | 'incoming',
+): void {
+  const id = newId()
+  stmt(
+    ctx.sqlite,
+    `INSERT INTO sync_conflict (id, kind, record_id, reason, held_hash, held_content, incoming_hash, incoming_content, current,
+                                from_device_id, bundle_id, status, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)
+     ON CONFLICT (kind, record_id, incoming_hash) DO NOTHING`,
+  ).run(
+    id,
+    rec.kind.name,
+    rec.id,
+    reason,
+    held.hash,
+    held.content === null ? 'null' : canonicalJson(held.content),
+    rec.sha256,
+    canonicalJson(rec.data),
+    current,
+    ctx.sender,
+    ctx.bundle.manifest.bundleId,
+    ctx.now,
+  )
+  ctx.conflictIds.push(id)
+}
+
+const existingConflict = (ctx: Ctx, rec: VerifiedRecord) =>
+  stmt(ctx.sqlite, `SELECT reason FROM sync_conflict WHERE kind = ? AND record_id = ? AND incoming_hash = ?`).get(rec.kind.name, rec.id, rec.sha256) as
+    | { reason: string }
+    | undefined
+
+// ---------------------------------------------------------------------------------------------
+// Immutable kinds.
+
+function applyImmutable(ctx: Ctx, rec: VerifiedRecord, scratch: ApplyScratch): ReceiptStatus {
+  const { kind, data } = rec
+  const held = kind.loadHeld(ctx.sqlite, rec.id)
+  if (!held) {
+    const prior = existingConflict(ctx, rec)
+    if (prior) return 'conflict'
+    const blocked = kind.blockedReason?.(ctx.sqlite, data)
+    if (blocked) {
+      openConflict(ctx, rec, blocked, { hash: '', content: null }, 'held')
+      return 'conflict'
+    }
+    const { stored, reason } = write(ctx, kind, data, 'insert', scratch)
+    if (reason) openConflict(ctx, rec, ADJUSTED + reason, { hash: recordHash(stored), content: stored }, 'held')
+    return 'accepted'
+  }
+  const heldView = projectLike(held, data)
+  if (recordHash(heldView) === rec.sha256) return 'duplicate'
+  if (kind.equivalent?.(heldView, data)) return 'duplicate'
+  const step = kind.transition?.(heldView, data) ?? 'different'
+  if (step === 'forward') {
+    kind.advance!(ctx.sqlite, data)
+    return 'accepted'
+  }
+  if (step === 'stale') return 'duplicate'
+  const prior = existingConflict(ctx, rec)
+  if (prior) return prior.reason.startsWith(ADJUSTED) ? 'duplicate' : 'conflict'
+  openConflict(ctx, rec, 'different_content: the same id arrived with different content; the copy held first stays in place', { hash: recordHash(heldView), content: held }, 'held')
+  return 'conflict'
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mutable kinds: versions.
+
+interface LedgerRow {
+  from_device_id: string
+  position: number
+  ancestors: string
+  disposition: string
+}
+
+function ledger(ctx: Ctx, rec: { kind: RecordKind; id: string }, hash: string, content: SyncRecord, from: string, position: number, ancestors: string[], disposition: string): void {
+  stmt(
+    ctx.sqlite,
+    `INSERT INTO sync_version (kind, record_id, hash, from_device_id, position, ancestors, content, disposition, bundle_id, received_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (kind, record_id, hash, from_device_id) DO NOTHING`,
+  ).run(rec.kind.name, rec.id, hash, from, position, JSON.stringify(ancestors), canonicalJson(content), disposition, ctx.bundle.manifest.bundleId, ctx.now)
+}
+
+/** Later edit wins: updated_at, then the hash as a tie-break every installation computes the same way. */
+function incomingIsLater(incoming: SyncRecord, incomingHash: string, held: SyncRecord, heldHash: string): boolean {
+  const a = String(incoming.updated_at ?? '')
+  const b = String(held.updated_at ?? '')
+  if (a !== b) return a > b
+  return incomingHash > heldHash
+}
+
+function applyMutable(ctx: Ctx, rec: VerifiedRecord, scratch: ApplyScratch): ReceiptStatus {
+  const { kind, data, sha256, prev } = rec
+  const seen = stmt(ctx.sqlite, `SELECT disposition FROM sync_version WHERE kind = ? AND record_id = ? AND hash = ? AND from_device_id = ?`).get(
+    kind.name,
+    rec.id,
+    sha256,
+    ctx.sender,
+  ) as { disposition: string } | undefined
+  if (seen) return seen.disposition === 'conflict' ? 'conflict' : 'duplicate'
+
+  const keep = (stored: SyncRecord, reason: string | null, disposition: string) => {
+    ledger(ctx, rec, sha256, data, ctx.sender, ctx.position, prev, disposition)
+    if (reason) {
+      const storedHash = recordHash(projectLike(stored, data))
+      // The copy as stored (e.g. renamed) is a version of the same sender at the same position.
+      ledger(ctx, rec, storedHash, stored, ctx.sender, ctx.position, [sha256, ...prev], 'adjusted')
+      openConflict(ctx, rec, ADJUSTED + reason, { hash: storedHash, content: stored }, 'held')
+    }
+  }
+
+  const held = kind.loadHeld(ctx.sqlite, rec.id)
+  if (!held) {
+    const { stored, reason } = write(ctx, kind, data, 'insert', scratch)
+    keep(stored, reason, 'inserted')
+    return 'accepted'
+  }
+  const heldView = projectLike(held, data)
+  const heldHash = recordHash(heldView)
+  if (heldHash === sha256) {
+    ledger(ctx, rec, sha256, data, ctx.sender, ctx.position, prev, 'duplicate')
+    return 'duplicate'
+  }
+
+  const heldVersions = stmt(ctx.sqlite, `SELECT from_device_id, position, ancestors, disposition FROM sync_version WHERE kind = ? AND record_id = ? AND hash = ?`).all(
+    kind.name,
+    rec.id,
+    heldHash,
+  ) as LedgerRow[]
+  const fromSender = heldVersions.find((v) => v.from_device_id === ctx.sender)
+  let relation: 'forward' | 'stale' | 'diverged'
+  if (fromSender && ctx.position !== fromSender.position) {
+    // One device's own versions are ordered by its audit position.
+    relation = ctx.position > fromSender.position ? 'forward' : 'stale'
+  } else if (prev.includes(heldHash)) {
+    relation = 'forward'
+  } else if (
+    heldVersions.some((v) => (JSON.parse(v.ancestors) as string[]).includes(sha256)) ||
+    stmt(ctx.sqlite, `SELECT 1 FROM sync_version WHERE kind = ? AND record_id = ? AND hash = ? LIMIT 1`).get(kind.name, rec.id, sha256)
+  ) {
+    relation = 'stale'
+  } else {
+    relation = 'diverged'
+  }
+
+  if (relation === 'forward') {
+    const { stored, reason } = write(ctx, kind, data, 'replace', scratch)
+    keep(stored, reason, 'updated')
+    return 'accepted'
+  }
+  if (relation === 'stale') {
+    ledger(ctx, rec, sha256, data, ctx.sender, ctx.position, prev, 'stale')
+    return 'duplicate'
+  }
+
+  // Concurrent edits: keep both versions; the later one is current; a person reviews.
+  if (heldVersions.length === 0) ledger(ctx, rec, heldHash, held, ctx.selfDeviceId, 0, [], 'held-before-conflict')
+  const incomingWins = incomingIsLater(data, sha256, heldView, heldHash)
+  if (incomingWins) {
+    const { stored, reason } = write(ctx, kind, data, 'replace', scratch)
+    keep(stored, reason, 'conflict-current')
+  } else {
+    ledger(ctx, rec, sha256, data, ctx.sender, ctx.position, prev, 'conflict')
+  }
+  openConflict(
+    ctx,
+    rec,
+    'concurrent_edit: edited on two devices; both versions are kept and the later edit is current',
+    { hash: heldHash, content: held },
+    incomingWins ? 'incoming' : 'held',
+  )
+  return 'conflict'
+}
+
+// ---------------------------------------------------------------------------------------------
+// Audit entries: each device's chain is appended in link order; an entry whose predecessor has not
+// arrived waits in sync_audit_pending, so `doctor` can always verify every chain.
+
+const headOf = (sqlite: Database, deviceId: string): string =>
+  (stmt(sqlite, `SELECT hash FROM audit_log WHERE device_id = ? ORDER BY seq DESC LIMIT 1`).get(deviceId) as { hash: string } | undefined)?.hash ??
+  GENESIS_HASH
+
+function applyAudit(ctx: Ctx, rec: VerifiedRecord): ReceiptStatus {
+  const { kind, data } = rec
+  const held = kind.loadHeld(ctx.sqlite, rec.id)
+  if (held) {
+    if (recordHash(projectLike(held, data)) === rec.sha256) return 'duplicate'
+    if (existingConflict(ctx, rec)) return 'conflict'
+    openConflict(ctx, rec, 'different_content: an audit entry with this id is already held with other content', { hash: recordHash(held), content: held }, 'held')
+    return 'conflict'
+  }
+  const pending = stmt(ctx.sqlite, `SELECT entry FROM sync_audit_pending WHERE id = ?`).get(rec.id) as { entry: string } | undefined
+  if (pending) {
+    if (sha256Hex(pending.entry) === rec.sha256) return 'duplicate'
+    if (existingConflict(ctx, rec)) return 'conflict'
+    openConflict(ctx, rec, 'different_content: an audit entry with this id is already waiting with other content', { hash: sha256Hex(pending.entry), content: JSON.parse(pending.entry) as SyncRecord }, 'held')
+    return 'conflict'
+  }
+  const deviceId = String(data.device_id)
+  if (data.prev_hash === headOf(ctx.sqlite, deviceId)) {
+    kind.insert(ctx.sqlite, data, { finalizeLater: new Map() })
+    drainPendingAudit(ctx.sqlite, kind, deviceId)
+  } else {
+    stmt(ctx.sqlite, `INSERT INTO sync_audit_pending (id, device_id, prev_hash, entry, bundle_id, received_at) VALUES (?, ?, ?, ?, ?, ?)`).run(
+      rec.id,
+      deviceId,
+      data.prev_hash,
+      canonicalJson(data),
+      ctx.bundle.manifest.bundleId,
+      ctx.now,
+    )
+  }
+  return 'accepted'
+}
+
+function drainPendingAudit(sqlite: Database, kind: RecordKind, deviceId: string): void {
+  for (;;) {
+    const next = stmt(sqlite, `SELECT id, entry FROM sync_audit_pending WHERE device_id = ? AND prev_hash = ? LIMIT 1`).get(deviceId, headOf(sqlite, deviceId)) as
+      | { id: string; entry: string }
+      | undefined
+    if (!next) return
+    kind.insert(sqlite, JSON.parse(next.entry) as SyncRecord, { finalizeLater: new Map() })
+    stmt(sqlite, `DELETE FROM sync_audit_pending WHERE id = ?`).run(next.id)
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evidence bytes: read again from the file (the first pass checked them without keeping them) and
+// re-checked against the signed manifest, so a file changed between the passes cannot slip through.
+
+async function applyBlobs(sqlite: Database, bundle: VerifiedBundle, progress: (n: number) => void): Promise<RecordOutcome[]> {
+  const out: RecordOutcome[] = []
+  if (bundle.manifest.blobs.length === 0) return out
+  const reader = new LineReader(bundle.file)
+  try {
+    reader.next()
+    reader.next()
+    for (const [i, b] of bundle.manifest.blobs.entries()) {
+      const line = reader.next()
+      if (line === null) throw new Error('the bundle file changed while it was being imported')
+      const bytes = await decodeBlob(line, bundle.decryptKey)
+      if (bytes.length !== b.size || sha256Hex(bytes) !== b.sha256) throw new Error('the bundle file changed while it was being imported')
+      const r = stmt(sqlite, `INSERT INTO blob (sha256, size, data) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING`).run(b.sha256, b.size, Buffer.from(bytes))
+      out.push({ kind: BLOB_KIND, id: b.sha256, sha256: b.sha256, status: r.changes > 0 ? 'accepted' : 'duplicate' })
+      progress(i + 1)
+    }
+  } finally {
+    reader.close()
+  }
+  return out
+}

@@ -1,0 +1,133 @@
+import type { Database } from 'better-sqlite3'
+import { z } from 'zod'
+import { canonicalJson } from '../domain/canonical-json'
+import { sha256Hex } from '../node/hash'
+
+/**
+ * Sync records are rows as plain JSON: one member per column (snake_case, as in SQL), BLOB columns
+ * as standard base64. Columns are read from the live schema (PRAGMA table_info) rather than listed by
+ * hand, so a column another engineer adds to `learner` or `assessment` travels without touching sync,
+ * and a record from a newer schema with a column this database lacks is refused by validation.
+ */
+export type SyncRecord = Record<string, unknown>
+
+export type ColumnType = 'TEXT' | 'INTEGER' | 'REAL' | 'BLOB' | 'ANY'
+
+export interface ColumnInfo {
+  name: string
+  type: ColumnType
+  notNull: boolean
+  hasDefault: boolean
+}
+
+const cache = new WeakMap<Database, Map<string, ColumnInfo[]>>()
+
+export function tableColumns(sqlite: Database, table: string): ColumnInfo[] {
+  let byTable = cache.get(sqlite)
+  if (!byTable) {
+    byTable = new Map()
+    cache.set(sqlite, byTable)
+  }
+  const known = byTable.get(table)
+  if (known) return known
+  const rows = sqlite.pragma(`table_info(${quoteIdent(table)})`) as {
+    name: string
+    type: string
+    notnull: number
+    dflt_value: unknown
+    pk: number
+  }[]
+  if (rows.length === 0) throw new Error(`sync: table ${table} does not exist`)
+  const cols = rows.map((r) => ({
+    name: r.name,
+    type: normaliseType(r.type),
+    // An INTEGER PRIMARY KEY may be omitted (rowid); every other PK column is required.
+    notNull: r.notnull === 1 || r.pk > 0,
+    hasDefault: r.dflt_value !== null,
+  }))
+  byTable.set(table, cols)
+  return cols
+}
+
+function normaliseType(t: string): ColumnType {
+  const u = t.toUpperCase()
+  if (u === 'TEXT' || u === 'INTEGER' || u === 'REAL' || u === 'BLOB') return u
+  return 'ANY'
+}
+
+export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`
+
+/** A database row as a sync record: BLOBs become base64, `omit` columns are left out. */
+export function rowToRecord(cols: readonly ColumnInfo[], row: Record<string, unknown>, omit: readonly string[] = []): SyncRecord {
+  const out: SyncRecord = {}
+  for (const c of cols) {
+    if (omit.includes(c.name)) continue
+    const v = row[c.name]
+    out[c.name] = v instanceof Uint8Array ? Buffer.from(v).toString('base64') : (v ?? null)
+  }
+  return out
+}
+
+/** The column values to write for a record: base64 back to bytes; only columns the record carries. */
+export function recordToRow(cols: readonly ColumnInfo[], record: SyncRecord): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const c of cols) {
+    if (!(c.name in record)) continue
+    const v = record[c.name]
+    out[c.name] = c.type === 'BLOB' && typeof v === 'string' ? Buffer.from(v, 'base64') : v
+  }
+  return out
+}
+
+/** SHA-256 (hex) of a record's canonical JSON: what manifests, receipts and conflict checks compare. */
+export const recordHash = (record: SyncRecord): string => sha256Hex(canonicalJson(record))
+
+/** `held` restricted to the members `like` has, so a sender one schema behind is compared fairly. */
+export function projectLike(held: SyncRecord, like: SyncRecord): SyncRecord {
+  const out: SyncRecord = {}
+  for (const k of Object.keys(like)) if (k in held) out[k] = held[k]
+  return out
+}
+
+const base64Text = z.base64({ message: 'must be base64' })
+
+function columnSchema(c: ColumnInfo): z.ZodType {
+  let s: z.ZodType
+  switch (c.type) {
+    case 'TEXT':
+      s = z.string({ message: 'must be text' })
+      break
+    case 'INTEGER':
+      s = z.number({ message: 'must be a number' }).int('must be an integer').min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER)
+      break
+    case 'REAL':
+      s = z.number({ message: 'must be a number' })
+      break
+    case 'BLOB':
+      s = base64Text
+      break
+    default:
+      s = z.union([z.string(), z.number(), z.null()])
+  }
+  if (!c.notNull) s = s.nullable()
+  // A sender on an older schema may lack a column that has a default or may be NULL.
+  if (c.hasDefault || !c.notNull) s = s.optional()
+  return s
+}
+
+/**
+ * The zod schema of a table's records, from its live columns, with per-kind overrides (ids, enums,
+ * dates). Strict: a member this database has no column for is refused (a newer sender).
+ */
+export function recordSchema(
+  cols: readonly ColumnInfo[],
+  opts: { omit?: readonly string[]; overrides?: Record<string, z.ZodType>; extra?: Record<string, z.ZodType> } = {},
+): z.ZodObject {
+  const shape: Record<string, z.ZodType> = {}
+  for (const c of cols) {
+    if (opts.omit?.includes(c.name)) continue
+    shape[c.name] = opts.overrides?.[c.name] ?? columnSchema(c)
+  }
+  Object.assign(shape, opts.extra ?? {})
+  return z.strictObject(shape)
+}

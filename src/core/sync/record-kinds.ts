@@ -1,0 +1,471 @@
+import type { Database, Statement } from 'better-sqlite3'
+import { z } from 'zod'
+import { canonicalJson } from '../domain/canonical-json'
+import { auditEntryHash } from '../services/audit'
+import { quoteIdent, recordSchema, recordToRow, rowToRecord, tableColumns, type SyncRecord } from './columns'
+
+/**
+ * THE registry of record kinds that travel between installations.
+ *
+ * Each kind says: which table, how a record is identified and serialised canonically (every column
+ * as JSON, BLOBs as base64; the SHA-256 of its canonical JSON is its hash), which records may leave
+ * a device, whether it is mutable (edits become versions) or immutable once final (a differing copy
+ * is a conflict), which records it points to, and how to write it. "Changed since the last
+ * acknowledged export" is decided generically: a record is exported while its current hash differs
+ * from the hash the hub acknowledged in a signed receipt (table `sync_ack`), which is immune to
+ * clock skew and catches any change however it was made.
+ *
+ * To add a kind (credentials, revocations, issuer keys, status lists): append a `tableKind({...})`
+ * to `recordKinds` below with its table, order, mutability and directions. See docs/sync-format.md.
+ */
+
+export interface Ref {
+  kind: string
+  id: string
+}
+
+/** Facts shared by the kinds while one bundle is applied (one transaction). */
+export interface ApplyScratch {
+  /** Assessments inserted as drafts (so their scores and evidence can be written), finalized at the end. */
+  finalizeLater: Map<string, SyncRecord>
+}
+
+export type Transition = 'forward' | 'stale' | 'different'
+
+export interface RecordKind {
+  name: string
+  /** Apply order: kinds others point to come first. */
+  order: number
+  table: string
+  /** Mutable: an edit is a new version (kept in `sync_version`). Immutable: a differing copy is a conflict. */
+  mutability: 'mutable' | 'immutable'
+  /** Travels in field exports (field -> hub). */
+  fieldToHub: boolean
+  /** Travels in hub update bundles and enrollment files (hub -> field). */
+  hubToField: boolean
+  /** Every record that may leave this installation now, keyed by id. */
+  loadExportable(sqlite: Database): Map<string, SyncRecord>
+  /** The record with this id as held here (exportable or not). */
+  loadHeld(sqlite: Database, id: string): SyncRecord | undefined
+  /** Validates an incoming record (strict: unknown members are refused). */
+  schema(sqlite: Database): z.ZodType<SyncRecord>
+  idOf(record: SyncRecord): string
+  /** Records this one points to; each must be in the same bundle or already held. */
+  references(record: SyncRecord): Ref[]
+  insert(sqlite: Database, record: SyncRecord, scratch: ApplyScratch): void
+  /** Mutable kinds: replace the held record by a newer version. */
+  replace?(sqlite: Database, record: SyncRecord): void
+  /** Immutable kinds with a legal lifecycle step (finalized -> voided): classify a differing copy. */
+  transition?(held: SyncRecord, incoming: SyncRecord): Transition
+  advance?(sqlite: Database, incoming: SyncRecord): void
+  /** Two copies that differ in bytes but mean the same (e.g. the same cohort membership made twice). */
+  equivalent?(held: SyncRecord, incoming: SyncRecord): boolean
+  /** A UNIQUE column is already taken by another record: the adjusted record to write, and why. */
+  adjustForClash?(sqlite: Database, record: SyncRecord): { record: SyncRecord; reason: string } | null
+  /** Why this new record cannot be written (it is then kept as a conflict), or null. */
+  blockedReason?(sqlite: Database, record: SyncRecord): string | null
+  /** After every kind of the bundle was applied. */
+  finish?(sqlite: Database, scratch: ApplyScratch): void
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statement cache: the apply loop runs the same few statements thousands of times.
+
+type AnyStatement = Statement<unknown[], unknown>
+const statements = new WeakMap<Database, Map<string, AnyStatement>>()
+export function stmt(sqlite: Database, sqlText: string): AnyStatement {
+  let m = statements.get(sqlite)
+  if (!m) {
+    m = new Map()
+    statements.set(sqlite, m)
+  }
+  let s = m.get(sqlText)
+  if (!s) {
+    s = sqlite.prepare<unknown[], unknown>(sqlText)
+    m.set(sqlText, s)
+  }
+  return s
+}
+
+const idText = z.string().min(1, 'is required').max(200, 'must be at most 200 characters')
+const dateTime = z.iso.datetime({ offset: true, message: 'must be an ISO date-time' })
+const COMMON_OVERRIDES = { id: idText, device_id: idText, created_at: dateTime, updated_at: dateTime }
+
+// ---------------------------------------------------------------------------------------------
+// A kind backed by one table.
+
+export interface TableKindSpec {
+  name: string
+  order: number
+  table: string
+  mutability: 'mutable' | 'immutable'
+  fieldToHub?: boolean
+  hubToField?: boolean
+  /** Primary key columns; the id of a composite key is its values joined by '/'. Default ['id']. */
+  key?: readonly string[]
+  /** SQL condition (on the table's own columns) a record must meet to be exported. */
+  exportableWhere?: string
+  /** Columns local to one database (never sent, never compared). */
+  omit?: readonly string[]
+  overrides?: Record<string, z.ZodType>
+  refine?: (r: SyncRecord, ctx: z.RefinementCtx) => void
+  references?: (r: SyncRecord) => Ref[]
+  equivalent?: RecordKind['equivalent']
+  adjustForClash?: RecordKind['adjustForClash']
+  blockedReason?: RecordKind['blockedReason']
+}
+
+export function tableKind(spec: TableKindSpec): RecordKind {
+  const key = spec.key ?? ['id']
+  const omit = spec.omit ?? []
+  const cols = (sqlite: Database) => tableColumns(sqlite, spec.table).filter((c) => !omit.includes(c.name))
+  const keyWhere = key.map((k) => `${quoteIdent(k)} = ?`).join(' AND ')
+  const idOf = (r: SyncRecord) => key.map((k) => String(r[k])).join('/')
+  const keyValues = (id: string) => (key.length === 1 ? [id] : id.split('/'))
+  const schemas = new WeakMap<Database, z.ZodType<SyncRecord>>()
+
+  return {
+    name: spec.name,
+    order: spec.order,
+    table: spec.table,
+    mutability: spec.mutability,
+    fieldToHub: spec.fieldToHub ?? true,
+    hubToField: spec.hubToField ?? false,
+    idOf,
+    references: spec.references ?? (() => []),
+    equivalent: spec.equivalent,
+    adjustForClash: spec.adjustForClash,
+    blockedReason: spec.blockedReason,
+
+    loadExportable(sqlite) {
+      const c = cols(sqlite)
+      const where = spec.exportableWhere ? ` WHERE ${spec.exportableWhere}` : ''
+      const rows = stmt(sqlite, `SELECT * FROM ${quoteIdent(spec.table)}${where} ORDER BY ${key.map(quoteIdent).join(', ')}`).all() as Record<
+        string,
+        unknown
+      >[]
+      const out = new Map<string, SyncRecord>()
+      for (const row of rows) {
+        const rec = rowToRecord(c, row)
+        out.set(idOf(rec), rec)
+      }
+      return out
+    },
+
+    loadHeld(sqlite, id) {
+      const row = stmt(sqlite, `SELECT * FROM ${quoteIdent(spec.table)} WHERE ${keyWhere}`).get(...keyValues(id)) as
+        | Record<string, unknown>
+        | undefined
+      return row ? rowToRecord(cols(sqlite), row) : undefined
+    },
+
+    schema(sqlite) {
+      let s = schemas.get(sqlite)
+      if (!s) {
+        const base = recordSchema(cols(sqlite), { overrides: { ...pick(COMMON_OVERRIDES, cols(sqlite)), ...spec.overrides } })
+        s = (spec.refine ? base.superRefine(spec.refine) : base) as z.ZodType<SyncRecord>
+        schemas.set(sqlite, s)
+      }
+      return s
+    },
+
+    insert(sqlite, record) {
+      const row = recordToRow(cols(sqlite), record)
+      const names = Object.keys(row)
+      stmt(
+        sqlite,
+        `INSERT INTO ${quoteIdent(spec.table)} (${names.map(quoteIdent).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`,
+      ).run(...names.map((n) => row[n]))
+    },
+
+    replace(sqlite, record) {
+      const row = recordToRow(cols(sqlite), record)
+      const names = Object.keys(row).filter((n) => !key.includes(n))
+      stmt(sqlite, `UPDATE ${quoteIdent(spec.table)} SET ${names.map((n) => `${quoteIdent(n)} = ?`).join(', ')} WHERE ${keyWhere}`).run(
+        ...names.map((n) => row[n]),
+        ...keyValues(idOf(record)),
+      )
+    },
+  }
+}
+
+function pick(overrides: Record<string, z.ZodType>, cols: { name: string }[]): Record<string, z.ZodType> {
+  const out: Record<string, z.ZodType> = {}
+  for (const c of cols) if (overrides[c.name]) out[c.name] = overrides[c.name]!
+  return out
+}
+
+const ref = (kind: string, id: unknown): Ref[] => (typeof id === 'string' && id !== '' ? [{ kind, id }] : [])
+
+// ---------------------------------------------------------------------------------------------
+// Assessments: the record carries its scores; finalized work is immutable except for voiding.
+
+const ASSESSMENT_LIFECYCLE_COLUMNS = ['state', 'voided_at', 'void_reason', 'updated_at']
+const SCORE_OMIT = ['assessment_id']
+
+function assessmentKind(): RecordKind {
+  const base = tableKind({
+    name: 'assessment',
+    order: 90,
+    table: 'assessment',
+    mutability: 'immutable',
+    // Drafts stay on the device: only signed-off work is sent, once (and again if voided).
+    exportableWhere: `state <> 'draft'`,
+    overrides: { state: z.enum(['finalized', 'voided'], { message: 'must be finalized or voided (drafts are not synced)' }) },
+  })
+  const scoreCols = (sqlite: Database) => tableColumns(sqlite, 'assessment_score').filter((c) => !SCORE_OMIT.includes(c.name))
+  const scoresOf = (sqlite: Database, id: string): SyncRecord[] =>
+    (stmt(sqlite, `SELECT * FROM assessment_score WHERE assessment_id = ? ORDER BY criterion_id`).all(id) as Record<string, unknown>[]).map(
+      (r) => rowToRecord(scoreCols(sqlite), r),
+    )
+  const schemas = new WeakMap<Database, z.ZodType<SyncRecord>>()
+  const coreOf = (r: SyncRecord) => {
+    const out = { ...r }
+    for (const c of ASSESSMENT_LIFECYCLE_COLUMNS) delete out[c]
+    return canonicalJson(out)
+  }
+
+  return {
+    ...base,
+    references: (r) => [
+      ...ref('learner', r.learner_id),
+      ...ref('rubric_version', r.rubric_version_id),
+      ...ref('assessor', r.assessor_id),
+      ...ref('assessor', r.finalized_by),
+      ...ref('assessment', r.supersedes_id),
+    ],
+
+    loadExportable(sqlite) {
+      const out = base.loadExportable(sqlite)
+      const scores = stmt(
+        sqlite,
+        `SELECT s.* FROM assessment_score s JOIN assessment a ON a.id = s.assessment_id WHERE a.state <> 'draft' ORDER BY s.assessment_id, s.criterion_id`,
+      ).all() as Record<string, unknown>[]
+      const cols = scoreCols(sqlite)
+      for (const rec of out.values()) rec.scores = []
+      for (const s of scores) (out.get(String(s.assessment_id))?.scores as SyncRecord[] | undefined)?.push(rowToRecord(cols, s))
+      return out
+    },
+
+    loadHeld(sqlite, id) {
+      const rec = base.loadHeld(sqlite, id)
+      if (rec) rec.scores = scoresOf(sqlite, id)
+      return rec
+    },
+
+    schema(sqlite) {
+      let s = schemas.get(sqlite)
+      if (!s) {
+        const score = recordSchema(scoreCols(sqlite))
+        const own = recordSchema(
+          tableColumns(sqlite, 'assessment'),
+          {
+            overrides: {
+              ...pick(COMMON_OVERRIDES, tableColumns(sqlite, 'assessment')),
+              state: z.enum(['finalized', 'voided'], { message: 'must be finalized or voided (drafts are not synced)' }),
+            },
+            extra: { scores: z.array(score) },
+          },
+        )
+        s = own.superRefine((r, ctx) => {
+          const seen = new Set<string>()
+          for (const [i, sc] of (r.scores as SyncRecord[]).entries()) {
+            const c = String(sc.criterion_id)
+            if (seen.has(c)) ctx.addIssue({ code: 'custom', path: ['scores', i, 'criterion_id'], message: `criterion ${c} is scored twice` })
+            seen.add(c)
+          }
+          if (r.state === 'finalized' && (r.outcome == null || r.finalized_at == null)) {
+            ctx.addIssue({ code: 'custom', path: ['outcome'], message: 'a finalized assessment needs its outcome and finalized_at' })
+          }
+          if (r.state === 'voided' && (r.voided_at == null || !r.void_reason)) {
+            ctx.addIssue({ code: 'custom', path: ['void_reason'], message: 'a voided assessment needs voided_at and void_reason' })
+          }
+        }) as unknown as z.ZodType<SyncRecord>
+        schemas.set(sqlite, s)
+      }
+      return s
+    },
+
+    insert(sqlite, record, scratch) {
+      // Scores and evidence may only be written to a draft (triggers of 0001): insert as a draft,
+      // write the scores, and set the real state in `finish`.
+      const { scores, ...own } = record
+      base.insert(sqlite, { ...own, state: 'draft' }, scratch)
+      const cols = scoreCols(sqlite)
+      for (const sc of (scores as SyncRecord[] | undefined) ?? []) {
+        const row = { assessment_id: own.id, ...recordToRow(cols, sc) }
+        const names = Object.keys(row)
+        stmt(sqlite, `INSERT INTO assessment_score (${names.map(quoteIdent).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`).run(
+          ...names.map((n) => (row as Record<string, unknown>)[n]),
+        )
+      }
+      scratch.finalizeLater.set(String(own.id), own)
+    },
+
+    finish(sqlite, scratch) {
+      for (const [id, rec] of scratch.finalizeLater) {
+        stmt(sqlite, `UPDATE assessment SET state = ? WHERE id = ?`).run(rec.state, id)
+      }
+      scratch.finalizeLater.clear()
+    },
+
+    transition(held, incoming) {
+      if (coreOf(held) !== coreOf(incoming)) return 'different'
+      if (held.state === 'finalized' && incoming.state === 'voided') return 'forward'
+      if (held.state === 'voided' && incoming.state === 'finalized') return 'stale'
+      return 'different'
+    },
+
+    advance(sqlite, incoming) {
+      stmt(sqlite, `UPDATE assessment SET state = ?, voided_at = ?, void_reason = ?, updated_at = ? WHERE id = ?`).run(
+        incoming.state,
+        incoming.voided_at ?? null,
+        incoming.void_reason ?? null,
+        incoming.updated_at,
+        incoming.id,
+      )
+    },
+
+    replace: undefined,
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Audit entries: append-only, each device's hash chain kept intact (see apply.ts for the order).
+
+function auditKind(): RecordKind {
+  const base = tableKind({
+    name: 'audit',
+    order: 1000,
+    table: 'audit_log',
+    mutability: 'immutable',
+    // seq is local to one database; the chain is carried by prev_hash/hash.
+    omit: ['seq'],
+    overrides: { at: dateTime, prev_hash: z.string().regex(/^[0-9a-f]{64}$/), hash: z.string().regex(/^[0-9a-f]{64}$/) },
+    refine: (r, ctx) => {
+      const expected = auditEntryHash(r as never)
+      if (expected !== r.hash) ctx.addIssue({ code: 'custom', path: ['hash'], message: 'does not match the entry: the entry was altered' })
+    },
+  })
+  return {
+    ...base,
+    // The chain order of one device is its seq order.
+    loadExportable(sqlite) {
+      const rows = stmt(sqlite, `SELECT * FROM audit_log ORDER BY seq`).all() as Record<string, unknown>[]
+      const cols = tableColumns(sqlite, 'audit_log').filter((c) => c.name !== 'seq')
+      const out = new Map<string, SyncRecord>()
+      for (const r of rows) out.set(String(r.id), rowToRecord(cols, r))
+      return out
+    },
+    insert(sqlite, record, scratch) {
+      base.insert(sqlite, record, scratch)
+    },
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** A cohort name is UNIQUE: a cohort made on two devices under one name is kept under a marked name. */
+function renameClashingCohort(sqlite: Database, record: SyncRecord): { record: SyncRecord; reason: string } | null {
+  const clash = stmt(sqlite, `SELECT id FROM cohort WHERE name = ? AND id <> ?`).get(record.name, record.id)
+  if (!clash) return null
+  const base = `${String(record.name)} (from device ${String(record.device_id).slice(-8)})`
+  let name = base
+  for (let i = 2; stmt(sqlite, `SELECT 1 FROM cohort WHERE name = ? AND id <> ?`).get(name, record.id); i++) name = `${base} ${i}`
+  return { record: { ...record, name }, reason: `name_taken: another cohort is already called "${String(record.name)}"` }
+}
+
+/** Two devices made the same version number of one rubric: the later arrival gets the next number. */
+function renumberClashingRubricVersion(sqlite: Database, record: SyncRecord): { record: SyncRecord; reason: string } | null {
+  const clash = stmt(sqlite, `SELECT id FROM rubric_version WHERE rubric_id = ? AND version = ? AND id <> ?`).get(
+    record.rubric_id,
+    record.version,
+    record.id,
+  )
+  if (!clash) return null
+  const next = (stmt(sqlite, `SELECT COALESCE(MAX(version), 0) + 1 AS v FROM rubric_version WHERE rubric_id = ?`).get(record.rubric_id) as {
+    v: number
+  }).v
+  return {
+    record: { ...record, version: next },
+    reason: `version_number_taken: version ${String(record.version)} of this rubric already exists here; kept as version ${next}`,
+  }
+}
+
+function evidenceBlockedReason(sqlite: Database, record: SyncRecord): string | null {
+  const a = stmt(sqlite, `SELECT state FROM assessment WHERE id = ?`).get(record.assessment_id) as { state: string } | undefined
+  return a && a.state !== 'draft' ? 'evidence_after_finalization: the assessment held here is already signed off without it' : null
+}
+
+/**
+ * Every kind, in apply order. Blobs (evidence bytes) are not records: they travel as separate parts
+ * of a bundle, addressed by SHA-256 (see bundle-format.ts).
+ */
+export const recordKinds: RecordKind[] = [
+  tableKind({ name: 'assessor', order: 10, table: 'assessor', mutability: 'mutable' }),
+  tableKind({ name: 'achievement', order: 20, table: 'achievement', mutability: 'mutable', hubToField: true }),
+  tableKind({
+    name: 'rubric',
+    order: 30,
+    table: 'rubric',
+    mutability: 'mutable',
+    hubToField: true,
+    references: (r) => ref('achievement', r.achievement_id),
+  }),
+  tableKind({
+    name: 'rubric_version',
+    order: 40,
+    table: 'rubric_version',
+    mutability: 'immutable',
+    hubToField: true,
+    references: (r) => ref('rubric', r.rubric_id),
+    adjustForClash: renumberClashingRubricVersion,
+  }),
+  tableKind({ name: 'learner', order: 50, table: 'learner', mutability: 'mutable' }),
+  // Each saved learner edit leaves the previous version here (append-only): edits from two devices
+  // arrive as two history rows, so both versions are kept.
+  tableKind({
+    name: 'learner_history',
+    order: 55,
+    table: 'learner_history',
+    mutability: 'immutable',
+    references: (r) => ref('learner', r.learner_id),
+  }),
+  tableKind({ name: 'cohort', order: 60, table: 'cohort', mutability: 'mutable', adjustForClash: renameClashingCohort }),
+  tableKind({
+    name: 'learner_cohort',
+    order: 70,
+    table: 'learner_cohort',
+    mutability: 'immutable',
+    key: ['learner_id', 'cohort_id'],
+    references: (r) => [...ref('learner', r.learner_id), ...ref('cohort', r.cohort_id)],
+    // The same learner put in the same cohort on two devices is one membership.
+    equivalent: () => true,
+  }),
+  assessmentKind(),
+  tableKind({
+    name: 'evidence',
+    order: 100,
+    table: 'evidence',
+    mutability: 'immutable',
+    exportableWhere: `assessment_id IN (SELECT id FROM assessment WHERE state <> 'draft')`,
+    overrides: { sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256') },
+    references: (r) => ref('assessment', r.assessment_id),
+    blockedReason: evidenceBlockedReason,
+  }),
+  auditKind(),
+].sort((a, b) => a.order - b.order)
+
+/**
+ * Kinds whose table exists in this database. A kind whose table arrives with a later migration
+ * (e.g. `learner_history`) is simply absent from older databases.
+ */
+export function kindsFor(sqlite: Database): RecordKind[] {
+  const tables = new Set((sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((r) => r.name))
+  return recordKinds.filter((k) => tables.has(k.table))
+}
+
+export const kindByName = (name: string): RecordKind | undefined => recordKinds.find((k) => k.name === name)
+
+/** The kind name used for evidence bytes in manifests and receipts. */
+export const BLOB_KIND = 'blob'

@@ -1,0 +1,335 @@
+import fs from 'node:fs'
+import type { Database } from 'better-sqlite3'
+import type { JWK } from 'jose'
+import { TesseraError, type ErrorIssue } from '../../contract/errors'
+import { toPublicJwk } from '../crypto/keys'
+import type { SyncDeviceTable } from '../db/schema'
+import { canonicalJson } from '../domain/canonical-json'
+import { sha256Hex } from '../node/hash'
+import {
+  JWS_TYP_BUNDLE,
+  SIGN_ALG,
+  bundleHeader,
+  bundlePayload,
+  type BundleHeader,
+  type DeviceCard,
+  type Manifest,
+} from './bundle-format'
+import { recordHash, type SyncRecord } from './columns'
+import type { SyncIdentity, UnlockedIdentity } from './device-keys'
+import { fingerprint } from './device-keys'
+import { decryptCompact, importSigningKey, peekHeader, verifyCompact } from './jose'
+import { LineReader } from './line-file'
+import { kindsFor, stmt, type RecordKind } from './record-kinds'
+
+/**
+ * Everything an import checks BEFORE it writes anything, in this order: parse -> decrypt -> signature
+ * against the known device key -> device trusted and not revoked -> addressed to us -> every record's
+ * hash against the signed manifest -> every record against its kind's schema -> references resolvable
+ * -> every evidence blob's hash and size. All of it only reads.
+ */
+
+export interface VerifiedRecord {
+  kind: RecordKind
+  id: string
+  sha256: string
+  prev: string[]
+  data: SyncRecord
+}
+
+export interface VerifiedBundle {
+  file: string
+  fileSha256: string
+  header: BundleHeader
+  manifest: Manifest
+  manifestSha256: string
+  records: VerifiedRecord[]
+  sender: DeviceCard
+  /** The sender is not known here yet; it will be trusted (explicitly asked for) when applied. */
+  trustOnApply: boolean
+  /** Key to decrypt the blob parts again while applying (encrypted bundles). */
+  decryptKey: UnlockedIdentity['decryptKey'] | null
+}
+
+export interface VerifyOptions {
+  identity: SyncIdentity | undefined
+  /** Decrypts the device keys; only called for an encrypted bundle. */
+  unlock: () => Promise<UnlockedIdentity>
+  /** Accept a device this installation does not know yet (the person confirmed its fingerprint). */
+  trustDevice: boolean
+  /** `hub join`: the sender is the hub being joined, trusted on apply. */
+  joiningHub?: boolean
+  deviceId: string
+  schemaVersion: number
+}
+
+type KnownDevice = SyncDeviceTable
+
+const failed = (message: string, details?: Record<string, unknown>) => new TesseraError('check_failed', message, { details })
+
+function parseJson(bytes: Uint8Array | string, what: string): unknown {
+  try {
+    return JSON.parse(typeof bytes === 'string' ? bytes : new TextDecoder('utf-8', { fatal: true }).decode(bytes))
+  } catch {
+    throw failed(`${what} is damaged: it is not valid JSON`)
+  }
+}
+
+function zodIssues(error: { issues: { path: PropertyKey[]; message: string }[] }, prefix: (string | number)[]): ErrorIssue[] {
+  return error.issues.map((i) => ({ path: [...prefix, ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))], message: i.message }))
+}
+
+export async function verifyBundle(sqlite: Database, file: string, opts: VerifyOptions): Promise<VerifiedBundle> {
+  if (!fs.existsSync(file)) throw new TesseraError('not_found', `${file} does not exist`)
+  const reader = new LineReader(file)
+  try {
+    return await verifyWith(sqlite, file, reader, opts)
+  } finally {
+    reader.close()
+  }
+}
+
+async function verifyWith(sqlite: Database, file: string, reader: LineReader, opts: VerifyOptions): Promise<VerifiedBundle> {
+  // 1. Parse.
+  const headerLine = reader.next()
+  if (!headerLine || headerLine.length === 0) throw failed(`${file} is empty or truncated: it has no bundle header`)
+  const headerParsed = bundleHeader.safeParse(parseJson(headerLine, 'The bundle header'))
+  if (!headerParsed.success) {
+    throw new TesseraError('check_failed', `${file} is not a Tessera sync bundle this version can read`, {
+      issues: zodIssues(headerParsed.error, ['header']),
+    })
+  }
+  const header = headerParsed.data
+  const bodyLine = reader.next()
+  if (!bodyLine || bodyLine.length === 0) throw failed(`${file} is truncated: the signed body is missing`)
+  const body = bodyLine.toString('latin1')
+
+  // 2. Decrypt.
+  let jws: string
+  let decryptKey: UnlockedIdentity['decryptKey'] | null = null
+  if (header.encrypted) {
+    const h = peekHeader(body, 'The encrypted bundle')
+    if (!opts.identity) throw failed('This bundle is encrypted, but this installation has no sync keys: it cannot be meant for it')
+    if (h.kid !== opts.identity.encryptJwk.kid) {
+      throw failed(
+        `This bundle is encrypted for another installation (key ${h.kid ?? 'unknown'}), not for this one (key ${opts.identity.encryptJwk.kid}). ` +
+          'It cannot be read here; import it at the installation it was exported for.',
+        { recipientKid: h.kid, ownKid: opts.identity.encryptJwk.kid },
+      )
+    }
+    const unlocked = await opts.unlock()
+    decryptKey = unlocked.decryptKey
+    jws = new TextDecoder().decode(await decryptCompact(body, decryptKey, 'The bundle'))
+  } else {
+    jws = body
+  }
+
+  // 3. Signature against the known device key (or, for an unknown device, its own key to read who it is).
+  const jwsHeader = peekHeader(jws, 'The bundle signature')
+  if (jwsHeader.alg !== SIGN_ALG || jwsHeader.typ !== JWS_TYP_BUNDLE || typeof jwsHeader.kid !== 'string') {
+    throw failed('The bundle is not signed the way Tessera signs bundles (expected an EdDSA JWS of type tessera-sync-bundle+jws)')
+  }
+  const known = stmt(sqlite, `SELECT * FROM sync_device WHERE sign_kid = ?`).get(jwsHeader.kid) as KnownDevice | undefined
+  let signJwk: JWK
+  if (known) {
+    signJwk = JSON.parse(known.sign_public_jwk) as JWK
+  } else {
+    if (!jwsHeader.jwk) throw failed(`The bundle is signed by an unknown key (${jwsHeader.kid}) and carries no public key`)
+    const embedded = await toPublicJwk(jwsHeader.jwk)
+    if (embedded.kid !== jwsHeader.kid) throw failed('The bundle names one signing key and carries another')
+    signJwk = embedded
+  }
+  const payloadBytes = await verifyCompact(jws, await importSigningKey(signJwk), 'the bundle')
+
+  const parsed = bundlePayload.safeParse(parseJson(payloadBytes, 'The bundle body'))
+  if (!parsed.success) {
+    throw new TesseraError('check_failed', 'The bundle body does not follow the sync bundle format', { issues: zodIssues(parsed.error, []) })
+  }
+  const { manifest } = parsed.data
+  const sender = manifest.from
+  const cardKey = await toPublicJwk(sender.signJwk as JWK).catch(() => null)
+  if (!cardKey || cardKey.kid !== jwsHeader.kid) throw failed('The bundle says it is from a device whose key did not sign it')
+
+  // 4. Known, trusted, not revoked.
+  let trustOnApply = false
+  if (known) {
+    if (known.device_id !== sender.deviceId) {
+      throw failed(`The bundle claims to be from device ${sender.deviceId}, but its key belongs to device ${known.device_id}`)
+    }
+    if (known.status === 'revoked') {
+      throw new TesseraError(
+        'forbidden',
+        `Device "${known.name}" (${known.device_id}) was revoked on ${known.revoked_at ?? '?'}${known.revoke_reason ? ` (${known.revoke_reason})` : ''}: its bundles are refused`,
+        { details: { deviceId: known.device_id } },
+      )
+    }
+  } else {
+    const sameId = stmt(sqlite, `SELECT name, status FROM sync_device WHERE device_id = ?`).get(sender.deviceId) as
+      | { name: string; status: string }
+      | undefined
+    if (sameId) {
+      throw new TesseraError(
+        'forbidden',
+        `The bundle claims to be from device ${sender.deviceId} ("${sameId.name}"), which is known here with a different key: refused. ` +
+          'If that device really was reinstalled, revoke the old entry and trust the new one explicitly.',
+        { details: { deviceId: sender.deviceId } },
+      )
+    }
+    const allowed = manifest.type === 'hub-update' ? opts.joiningHub === true : opts.trustDevice
+    if (!allowed) {
+      throw new TesseraError(
+        'forbidden',
+        manifest.type === 'hub-update'
+          ? `This update is from a hub this installation is not paired with ("${sender.name}", ${sender.deviceId}). Pair with \`tessera hub join\` first.`
+          : `Bundle from an unknown device "${sender.name}" (${sender.deviceId}), key fingerprint ${fingerprint(jwsHeader.kid)}. ` +
+              'Nothing was imported. If you expected this device, compare the fingerprint with the one `tessera sync status` shows on it, ' +
+              'then import again with --trust-device.',
+        { details: { deviceId: sender.deviceId, name: sender.name, signKid: jwsHeader.kid, fingerprint: fingerprint(jwsHeader.kid) } },
+      )
+    }
+    trustOnApply = true
+  }
+
+  // 5. Meant for this installation, in the right direction.
+  if (manifest.to && manifest.to.deviceId !== opts.deviceId) {
+    throw failed(`This bundle was made for installation ${manifest.to.deviceId}, not this one (${opts.deviceId})`)
+  }
+  if (sender.deviceId === opts.deviceId) throw failed('This bundle was exported by this very installation; import it at the hub')
+  if (manifest.type === 'field-export') {
+    if (opts.identity?.role !== 'hub') {
+      throw failed('This installation is not a hub: field bundles are imported at the central office (`tessera hub enroll-file` makes a hub)')
+    }
+    if (sender.role !== 'field') throw failed('A field export must come from a field device')
+  } else {
+    if (sender.role !== 'hub') throw failed('An update bundle must come from a hub')
+    if (!opts.joiningHub) {
+      const pairing = stmt(sqlite, `SELECT hub_device_id FROM sync_pairing WHERE slot = 1`).get() as { hub_device_id: string } | undefined
+      if (pairing?.hub_device_id !== sender.deviceId) throw failed(`This update is from hub ${sender.deviceId}, which is not the hub this device is paired with`)
+    }
+  }
+  if (manifest.schemaVersion > opts.schemaVersion) {
+    throw failed(
+      `The bundle was made by a newer Tessera (schema ${manifest.schemaVersion}; this one has ${opts.schemaVersion}). Update Tessera here, then import it again.`,
+    )
+  }
+
+  // 6. Records: manifest hashes, then schemas, then references.
+  const records = checkRecords(sqlite, manifest, parsed.data.records)
+
+  // 7. Evidence bytes: every part present, decryptable, matching its hash; nothing after them.
+  const total = manifest.blobs.length
+  for (const [i, b] of manifest.blobs.entries()) {
+    const line = reader.next()
+    if (line === null || line.length === 0) throw failed(`The bundle is truncated: evidence ${i + 1} of ${total} is missing`)
+    const bytes = await decodeBlob(line, decryptKey)
+    if (bytes.length !== b.size || sha256Hex(bytes) !== b.sha256) {
+      throw failed(`Evidence ${i + 1} of ${total} does not match its hash in the signed manifest: the bundle was altered or damaged`)
+    }
+  }
+  const rest = reader.next()
+  if (rest !== null && rest.length > 0) throw failed('The bundle has unexpected data after its last part: it was altered')
+  if (reader.next() !== null) throw failed('The bundle has unexpected data after its last part: it was altered')
+  const fileSha256 = reader.fileSha256()
+
+  return {
+    file,
+    fileSha256,
+    header,
+    manifest,
+    manifestSha256: sha256Hex(canonicalJson(manifest)),
+    records,
+    sender,
+    trustOnApply,
+    decryptKey,
+  }
+}
+
+export async function decodeBlob(line: Buffer, decryptKey: UnlockedIdentity['decryptKey'] | null): Promise<Uint8Array> {
+  if (decryptKey) return decryptCompact(line.toString('latin1'), decryptKey, 'An evidence part of the bundle')
+  const text = line.toString('latin1')
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) throw failed('An evidence part of the bundle is damaged (not base64url)')
+  return Buffer.from(text, 'base64url')
+}
+
+const MAX_ISSUES = 50
+
+function checkRecords(sqlite: Database, manifest: Manifest, payload: { kind: string; id: string; data: Record<string, unknown> }[]): VerifiedRecord[] {
+  if (payload.length !== manifest.records.length) {
+    throw failed(`The manifest lists ${manifest.records.length} records but the bundle holds ${payload.length}`)
+  }
+  const kinds = new Map(kindsFor(sqlite).map((k) => [k.name, k]))
+  const issues: ErrorIssue[] = []
+  const out: VerifiedRecord[] = []
+  const seen = new Set<string>()
+  const counts: Record<string, number> = {}
+
+  // Hashes first: a record that does not match the signed manifest means tampering, not bad data.
+  for (const [i, entry] of manifest.records.entries()) {
+    const rec = payload[i]!
+    if (rec.kind !== entry.kind || rec.id !== entry.id) throw failed(`Record ${i} does not match the manifest (order or id changed)`)
+    if (recordHash(rec.data) !== entry.sha256) {
+      throw failed(`Record ${i} (${entry.kind} ${entry.id}) does not match its SHA-256 in the signed manifest`)
+    }
+  }
+
+  for (const [i, entry] of manifest.records.entries()) {
+    const rec = payload[i]!
+    const where = ['records', i, `${entry.kind} ${entry.id}`]
+    const kind = kinds.get(entry.kind)
+    if (!kind) {
+      issues.push({ path: where, message: `unknown record kind "${entry.kind}": update Tessera here to import it` })
+      continue
+    }
+    const direction = manifest.type === 'field-export' ? kind.fieldToHub : kind.hubToField
+    if (!direction) {
+      issues.push({ path: where, message: `${entry.kind} records do not travel in a ${manifest.type} bundle` })
+      continue
+    }
+    const key = `${entry.kind}\u0000${entry.id}`
+    if (seen.has(key)) issues.push({ path: where, message: 'appears twice in the bundle' })
+    seen.add(key)
+    counts[entry.kind] = (counts[entry.kind] ?? 0) + 1
+    const r = kind.schema(sqlite).safeParse(rec.data)
+    if (!r.success) {
+      issues.push(...zodIssues(r.error, where))
+    } else if (kind.idOf(rec.data) !== entry.id) {
+      issues.push({ path: where, message: `its id does not match its content (${kind.idOf(rec.data)})` })
+    } else if (entry.prev && kind.mutability !== 'mutable') {
+      issues.push({ path: where, message: 'only mutable records carry earlier versions' })
+    } else if (kind.name === 'audit' && manifest.type === 'field-export' && rec.data.device_id !== manifest.from.deviceId) {
+      // A device speaks only for its own audit chain; another device's entries would be forgeries.
+      issues.push({ path: [...where, 'device_id'], message: `audit entries in a bundle from ${manifest.from.deviceId} must be its own` })
+    }
+    out.push({ kind, id: entry.id, sha256: entry.sha256, prev: entry.prev ?? [], data: rec.data })
+    if (issues.length >= MAX_ISSUES) break
+  }
+  for (const [k, n] of Object.entries(manifest.counts)) {
+    if (k === 'blob') {
+      if (n !== manifest.blobs.length) issues.push({ path: ['manifest', 'counts', k], message: `says ${n}, the manifest lists ${manifest.blobs.length}` })
+    } else if ((counts[k] ?? 0) !== n) issues.push({ path: ['manifest', 'counts', k], message: `says ${n}, the bundle holds ${counts[k] ?? 0}` })
+  }
+
+  if (issues.length === 0) {
+    // Every reference resolves: to a record of this bundle or one already held here.
+    const inBundle = new Set(out.map((r) => `${r.kind.name}\u0000${r.id}`))
+    for (const [i, r] of out.entries()) {
+      for (const ref of r.kind.references(r.data)) {
+        if (inBundle.has(`${ref.kind}\u0000${ref.id}`)) continue
+        const target = kinds.get(ref.kind)
+        if (target && target.loadHeld(sqlite, ref.id)) continue
+        issues.push({
+          path: ['records', i, `${r.kind.name} ${r.id}`],
+          message: `refers to ${ref.kind} ${ref.id}, which is neither in this bundle nor held here (export again from the device with --full)`,
+        })
+        if (issues.length >= MAX_ISSUES) break
+      }
+    }
+  }
+
+  if (issues.length) {
+    throw new TesseraError('validation', `The bundle holds invalid records (${issues.length}${issues.length >= MAX_ISSUES ? '+' : ''} problems); nothing was imported`, {
+      issues,
+    })
+  }
+  return out
+}
