@@ -50,22 +50,29 @@ describe('one certificate per script', () => {
   it.each([
     ['arabic', 'فاطمة', 'الزهراء'],
     ['hebrew', 'שרה', 'כהן'],
-  ] as const)('%s: the first word of the name is drawn to the right of the second', (script, first, second) => {
-    const page = SCRIPTS.findIndex(([s]) => s === script) + 1
-    const boxes = wordBoxes(file, page)
-    // Word text from -bbox is in visual order; accept either order so that only the position is judged.
-    const find = (word: string): WordBox => {
-      const box = boxes.find((b) => [b.text, [...b.text].reverse().join('')].map((t) => t.normalize('NFKC')).includes(word))
-      if (!box) throw new Error(`${word} not found among ${boxes.map((b) => b.text).join(' ')}`)
-      return box
-    }
-    expect(find(first).xMin).toBeGreaterThan(find(second).xMax)
-  })
+  ] as const)(
+    '%s: the first word of the name is drawn to the right of the second',
+    (script, first, second) => {
+      const page = SCRIPTS.findIndex(([s]) => s === script) + 1
+      const boxes = wordBoxes(file, page)
+      // Word text from -bbox is in visual order; accept either order so that only the position is judged.
+      const find = (word: string): WordBox => {
+        const box = boxes.find((b) =>
+          [b.text, [...b.text].reverse().join('')].map((t) => t.normalize('NFKC')).includes(word),
+        )
+        if (!box) throw new Error(`${word} not found among ${boxes.map((b) => b.text).join(' ')}`)
+        return box
+      }
+      expect(find(first).xMin).toBeGreaterThan(find(second).xMax)
+    },
+  )
 
   it('has one page per certificate and its metadata', () => {
     const info = pdfinfo(file)
     expect(info.get('Pages')).toBe(String(certs.length))
-    expect(info.get('Title')).toBe(`Safe Electrical Installation — Level 2 Practical — ${certs.length} certificates`)
+    expect(info.get('Title')).toBe(
+      `Safe Electrical Installation — Level 2 Practical — ${certs.length} certificates`,
+    )
     expect(info.get('Author')).toBe('Northfield Vocational Training Centre')
     expect(catalog(file)['/Lang']).toBe('u:en')
   })
@@ -121,14 +128,17 @@ function overlaps(boxes: WordBox[]): string[] {
 }
 
 const longest: Partial<CertificateData> = {
-  learnerName: 'Maximilian Alexander Konstantin Friedrich Wilhelm von Hohenzollern-Sigmaringen-Württemberg-Baden',
+  learnerName:
+    'Maximilian Alexander Konstantin Friedrich Wilhelm von Hohenzollern-Sigmaringen-Württemberg-Baden',
   organization: {
     name: 'Städtische Berufsschule für Elektrotechnik, Informationstechnik, Mechatronik und Gebäudeautomation München-Nord — Abteilung Erwachsenenbildung',
     logo: { data: makeLogoPng(), mediaType: 'image/png' },
   },
   achievementName:
     'Installation, Inspection, Testing and Certification of Low-Voltage Electrical Systems in Domestic, Agricultural and Light Commercial Premises (Level 3)',
-  achievementDescription: 'Installs, inspects and tests a final circuit to the wiring regulations. '.repeat(5),
+  achievementDescription: 'Installs, inspects and tests a final circuit to the wiring regulations. '.repeat(
+    5,
+  ),
   assessorName: 'Professor Dr. Eleonora Margarethe Schmidt-Bergmann-Obermüller',
 }
 
@@ -138,12 +148,18 @@ describe('layout', () => {
     ['4 criteria', sampleCertificate({}, 4)],
     ['12 criteria', sampleCertificate({}, 12)],
     ['12 criteria, every text at its longest', sampleCertificate(longest, 12)],
-    ['no logo, description or expiry; failed', sampleCertificate({
-      organization: { name: 'Northfield Vocational Training Centre' },
-      achievementDescription: undefined,
-      validUntil: undefined,
-      outcome: { passed: false, total: 20, maxTotal: 48, percent: 41.66667 },
-    }, 6)],
+    [
+      'no logo, description or expiry; failed',
+      sampleCertificate(
+        {
+          organization: { name: 'Northfield Vocational Training Centre' },
+          achievementDescription: undefined,
+          validUntil: undefined,
+          outcome: { passed: false, total: 20, maxTotal: 48, percent: 41.66667 },
+        },
+        6,
+      ),
+    ],
   ]
 
   beforeAll(async () => {
@@ -205,7 +221,9 @@ describe('batches and page sizes', () => {
     ['LETTER', '792 x 612'],
   ] as const)('%s: three certificates give three landscape pages of the right size', async (size, dims) => {
     const progress: [number, number][] = []
-    const certs = [1, 2, 3].map((n) => sampleCertificate({ learnerName: `Learner ${n}`, qrText: sampleToken(n) }, 6))
+    const certs = [1, 2, 3].map((n) =>
+      sampleCertificate({ learnerName: `Learner ${n}`, qrText: sampleToken(n) }, 6),
+    )
     const file = writeTemp(
       await renderCertificates(certs, { pageSize: size, onProgress: (d, t) => progress.push([d, t]) }),
       `batch-${size}.pdf`,
@@ -226,7 +244,9 @@ describe('batches and page sizes', () => {
   it('defaults to A4', async () => {
     const file = writeTemp(await renderCertificates([sampleCertificate({}, 4)]), 'default.pdf')
     expect(pdfinfo(file).get('Page size')).toMatch(/^841.89 x 595.28 pts/)
-    expect(pdfinfo(file).get('Title')).toBe(`Safe Electrical Installation — Level 2 Practical — ${NAMES.vietnamese}`)
+    expect(pdfinfo(file).get('Title')).toBe(
+      `Safe Electrical Installation — Level 2 Practical — ${NAMES.vietnamese}`,
+    )
   })
 })
 
@@ -238,8 +258,12 @@ describe('input checks', () => {
   it('refuses a logo that is not PNG or JPEG data, naming the certificate', async () => {
     const gif = { data: new TextEncoder().encode('GIF89a...'), mediaType: 'image/gif' }
     const bad = sampleCertificate({ organization: { name: 'X', logo: gif } })
-    await expect(renderCertificates([sampleCertificate(), bad])).rejects.toThrow(/certificate 2: .*PNG or JPEG/)
-    const mislabelled = sampleCertificate({ organization: { name: 'X', logo: { ...gif, mediaType: 'image/png' } } })
+    await expect(renderCertificates([sampleCertificate(), bad])).rejects.toThrow(
+      /certificate 2: .*PNG or JPEG/,
+    )
+    const mislabelled = sampleCertificate({
+      organization: { name: 'X', logo: { ...gif, mediaType: 'image/png' } },
+    })
     await expect(renderCertificates([mislabelled])).rejects.toThrow(/PNG or JPEG/)
   })
 
@@ -249,7 +273,10 @@ describe('input checks', () => {
     const jpegFile = renderJpeg(source, 120)
     const jpeg = fs.readFileSync(jpegFile)
     expect([...jpeg.subarray(0, 2)]).toEqual([0xff, 0xd8])
-    const cert = sampleCertificate({ organization: { name: 'JPEG Org', logo: { data: jpeg, mediaType: 'image/jpeg' } } }, 4)
+    const cert = sampleCertificate(
+      { organization: { name: 'JPEG Org', logo: { data: jpeg, mediaType: 'image/jpeg' } } },
+      4,
+    )
     const file = writeTemp(await renderCertificates([cert]), 'jpeg.pdf')
     expect(images(file)).toEqual([{ page: 1, object: expect.any(Number) }])
     expect(qpdfCheck(file).status).toBe(0)

@@ -29,7 +29,9 @@ export function sampleToken(seed = 1): string {
       res: 'pass',
     }),
   )
-  const signature = Buffer.from(Array.from({ length: 64 }, (_, i) => (seed * 131 + i * 97) % 256)).toString('base64url')
+  const signature = Buffer.from(Array.from({ length: 64 }, (_, i) => (seed * 131 + i * 97) % 256)).toString(
+    'base64url',
+  )
   return `${header}.${payload}.${signature}`
 }
 
@@ -87,26 +89,105 @@ export function makeLogoPng(width = 240, height = 120): Uint8Array {
 }
 
 const CRITERIA: CertificateData['criteria'] = [
-  { title: 'Isolates the supply and proves it dead before work', levelLabel: 'Competent', points: 4, maxPoints: 4, critical: true },
-  { title: 'Selects cable size for the load and installation method', levelLabel: 'Proficient', points: 3, maxPoints: 4, critical: false },
-  { title: 'Terminates conductors neatly with correct torque', levelLabel: 'Competent', points: 4, maxPoints: 4, critical: false },
-  { title: 'Tests continuity of protective conductors, including main and supplementary bonding, and records every reading on the schedule of test results', levelLabel: 'Developing', points: 2, maxPoints: 4, critical: true },
-  { title: 'Measures insulation resistance', levelLabel: 'Competent', points: 4, maxPoints: 4, critical: false },
-  { title: 'Verifies polarity at every point', levelLabel: 'Competent', points: 3.5, maxPoints: 4, critical: false },
-  { title: 'Measures earth fault loop impedance', levelLabel: 'Proficient', points: 3, maxPoints: 4, critical: false },
-  { title: 'Tests RCD operation and trip times', levelLabel: 'Competent', points: 4, maxPoints: 4, critical: true },
-  { title: 'Labels circuits and completes the distribution board chart', levelLabel: 'Exceeds expectations in every observed respect', points: 4, maxPoints: 4, critical: false },
-  { title: 'Keeps the work area safe and tidy', levelLabel: 'Competent', points: 4, maxPoints: 4, critical: false },
-  { title: 'Explains the work to the client', levelLabel: 'Proficient', points: 3, maxPoints: 4, critical: false },
-  { title: 'Completes the certificate paperwork', levelLabel: 'Competent', points: 4, maxPoints: 4, critical: false },
+  {
+    title: 'Isolates the supply and proves it dead before work',
+    levelLabel: 'Competent',
+    points: 4,
+    maxPoints: 4,
+    critical: true,
+  },
+  {
+    title: 'Selects cable size for the load and installation method',
+    levelLabel: 'Proficient',
+    points: 3,
+    maxPoints: 4,
+    critical: false,
+  },
+  {
+    title: 'Terminates conductors neatly with correct torque',
+    levelLabel: 'Competent',
+    points: 4,
+    maxPoints: 4,
+    critical: false,
+  },
+  {
+    title:
+      'Tests continuity of protective conductors, including main and supplementary bonding, and records every reading on the schedule of test results',
+    levelLabel: 'Developing',
+    points: 2,
+    maxPoints: 4,
+    critical: true,
+  },
+  {
+    title: 'Measures insulation resistance',
+    levelLabel: 'Competent',
+    points: 4,
+    maxPoints: 4,
+    critical: false,
+  },
+  {
+    title: 'Verifies polarity at every point',
+    levelLabel: 'Competent',
+    points: 3.5,
+    maxPoints: 4,
+    critical: false,
+  },
+  {
+    title: 'Measures earth fault loop impedance',
+    levelLabel: 'Proficient',
+    points: 3,
+    maxPoints: 4,
+    critical: false,
+  },
+  {
+    title: 'Tests RCD operation and trip times',
+    levelLabel: 'Competent',
+    points: 4,
+    maxPoints: 4,
+    critical: true,
+  },
+  {
+    title: 'Labels circuits and completes the distribution board chart',
+    levelLabel: 'Exceeds expectations in every observed respect',
+    points: 4,
+    maxPoints: 4,
+    critical: false,
+  },
+  {
+    title: 'Keeps the work area safe and tidy',
+    levelLabel: 'Competent',
+    points: 4,
+    maxPoints: 4,
+    critical: false,
+  },
+  {
+    title: 'Explains the work to the client',
+    levelLabel: 'Proficient',
+    points: 3,
+    maxPoints: 4,
+    critical: false,
+  },
+  {
+    title: 'Completes the certificate paperwork',
+    levelLabel: 'Competent',
+    points: 4,
+    maxPoints: 4,
+    critical: false,
+  },
 ]
 
-export function sampleCertificate(overrides: Partial<CertificateData> = {}, criteriaCount = 12): CertificateData {
+export function sampleCertificate(
+  overrides: Partial<CertificateData> = {},
+  criteriaCount = 12,
+): CertificateData {
   const criteria = CRITERIA.slice(0, criteriaCount)
   const total = criteria.reduce((s, c) => s + c.points, 0)
   const maxTotal = criteria.reduce((s, c) => s + c.maxPoints, 0)
   return {
-    organization: { name: 'Northfield Vocational Training Centre', logo: { data: makeLogoPng(), mediaType: 'image/png' } },
+    organization: {
+      name: 'Northfield Vocational Training Centre',
+      logo: { data: makeLogoPng(), mediaType: 'image/png' },
+    },
     learnerName: NAMES.vietnamese,
     achievementName: 'Safe Electrical Installation — Level 2 Practical',
     achievementDescription:

@@ -13,7 +13,9 @@ const shipped = fs.readdirSync(fontsDir).filter((f) => /\.(ttf|otf)$/.test(f))
 
 describe('shipped fonts', () => {
   it('are all used, and every face the layout asks for is shipped', () => {
-    const used = new Set(STYLES.flatMap((style) => SCRIPTS.map((script) => fontKey(style, script).replace(/#bold$/, ''))))
+    const used = new Set(
+      STYLES.flatMap((style) => SCRIPTS.map((script) => fontKey(style, script).replace(/#bold$/, ''))),
+    )
     expect([...used].sort()).toEqual([...shipped].sort())
   })
 
@@ -38,16 +40,19 @@ describe('shipped fonts', () => {
     expect(total).toBeLessThan(10 * 1024 * 1024)
   })
 
-  it.each(Object.entries(NAMES))('%s: every character of the name gets a face that has its glyph', (_script, name) => {
-    for (const style of STYLES) {
-      const p = analyse(name, (cp, script) => pickFont(style, cp, script))
-      for (let i = 0; i < name.length; i++) {
-        const cp = name.codePointAt(i)!
-        if (cp >= 0xdc00 && cp <= 0xdfff) continue
-        expect(fontkitFont(p.fonts[i]!).hasGlyphForCodePoint(cp), `${style} ${name[i]}`).toBe(true)
+  it.each(Object.entries(NAMES))(
+    '%s: every character of the name gets a face that has its glyph',
+    (_script, name) => {
+      for (const style of STYLES) {
+        const p = analyse(name, (cp, script) => pickFont(style, cp, script))
+        for (let i = 0; i < name.length; i++) {
+          const cp = name.codePointAt(i)!
+          if (cp >= 0xdc00 && cp <= 0xdfff) continue
+          expect(fontkitFont(p.fonts[i]!).hasGlyphForCodePoint(cp), `${style} ${name[i]}`).toBe(true)
+        }
       }
-    }
-  })
+    },
+  )
 
   it('falls back to another face for punctuation a script face lacks', () => {
     // Noto Sans Hebrew has no parentheses and Droid Sans Fallback no Latin digits.

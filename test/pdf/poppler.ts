@@ -5,7 +5,8 @@ import path from 'node:path'
 
 /** Thin wrappers over the Debian PDF tools (poppler-utils, qpdf, zbar-tools) that the PDF tests inspect with. */
 
-const run = (cmd: string, args: string[]): string => execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20 })
+const run = (cmd: string, args: string[]): string =>
+  execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20 })
 
 let dir: string | undefined
 /** Writes PDF bytes to a fresh temporary file and returns its path. */
@@ -26,7 +27,10 @@ export function pdfinfo(file: string, pages?: number): Map<string, string> {
     out
       .split('\n')
       .filter((l) => l.includes(':'))
-      .map((l) => [l.slice(0, l.indexOf(':')).replace(/\s+/g, ' ').trim(), l.slice(l.indexOf(':') + 1).trim()]),
+      .map((l) => [
+        l.slice(0, l.indexOf(':')).replace(/\s+/g, ' ').trim(),
+        l.slice(l.indexOf(':') + 1).trim(),
+      ]),
   )
 }
 
@@ -47,7 +51,12 @@ export function pdffonts(file: string): FontRow[] {
   return lines
     .slice(2)
     .filter((l) => l.trim())
-    .map((l) => ({ name: cell(l, 0), type: cell(l, 1), embedded: cell(l, 3) === 'yes', subset: cell(l, 4) === 'yes' }))
+    .map((l) => ({
+      name: cell(l, 0),
+      type: cell(l, 1),
+      embedded: cell(l, 3) === 'yes',
+      subset: cell(l, 4) === 'yes',
+    }))
 }
 
 export function qpdfCheck(file: string): { status: number | null; output: string } {
@@ -57,7 +66,9 @@ export function qpdfCheck(file: string): { status: number | null; output: string
 
 /** The document catalog as qpdf's JSON shows it (strings as "u:…", names as "/…"). */
 export function catalog(file: string): Record<string, unknown> {
-  const json = JSON.parse(run('qpdf', ['--json', file])) as { qpdf: [unknown, Record<string, { value: never }>] }
+  const json = JSON.parse(run('qpdf', ['--json', file])) as {
+    qpdf: [unknown, Record<string, { value: never }>]
+  }
   const objects = json.qpdf[1]
   const root = (objects.trailer!.value as { '/Root': string })['/Root']
   return objects[`obj:${root}`]!.value
@@ -66,7 +77,18 @@ export function catalog(file: string): Record<string, unknown> {
 /** Renders one page to PNG at `dpi` and returns the PNG path. */
 export function renderPng(file: string, page: number, dpi: number): string {
   const prefix = file.replace(/\.pdf$/, `-p${page}-${dpi}`)
-  run('pdftoppm', ['-r', String(dpi), '-png', '-singlefile', '-f', String(page), '-l', String(page), file, prefix])
+  run('pdftoppm', [
+    '-r',
+    String(dpi),
+    '-png',
+    '-singlefile',
+    '-f',
+    String(page),
+    '-l',
+    String(page),
+    file,
+    prefix,
+  ])
   return `${prefix}.png`
 }
 
@@ -95,10 +117,17 @@ export interface WordBox {
 export function wordBoxes(file: string, page: number): WordBox[] {
   const html = pdftotext(file, page, '-bbox')
   const unescape = (s: string) =>
-    s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&')
-  return [...html.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)].map(
-    (m) => ({ xMin: +m[1]!, yMin: +m[2]!, xMax: +m[3]!, yMax: +m[4]!, text: unescape(m[5]!) }),
-  )
+    s
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&amp;/g, '&')
+  return [
+    ...html.matchAll(
+      /<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g,
+    ),
+  ].map((m) => ({ xMin: +m[1]!, yMin: +m[2]!, xMax: +m[3]!, yMax: +m[4]!, text: unescape(m[5]!) }))
 }
 
 /** Image XObjects listed by `pdfimages -list`: page and object number of each (soft masks left out). */

@@ -2,7 +2,16 @@ import PDFDocument from 'pdfkit'
 import { DEFAULT_FONT_KEY, pdfFontSource, registerFonts } from './fonts'
 import { formatDate, formatPercent, formatPoints } from './format'
 import { drawQr } from './qr'
-import { drawLine, drawLines, drawText, fitText, type Line, layoutText, type TextStyle, textWidth } from './text'
+import {
+  drawLine,
+  drawLines,
+  drawText,
+  fitText,
+  type Line,
+  layoutText,
+  type TextStyle,
+  textWidth,
+} from './text'
 
 /**
  * Printable PDF certificates: data in, PDF bytes out, one landscape page per certificate.
@@ -64,7 +73,10 @@ const S = {
   id: style('sans', 7),
 }
 
-/** Below about 110 pt a 350-character token's modules get too small for a phone camera on a cheap print. */
+/**
+ * The smallest QR code drawn, quiet zone included. A ~350-character token needs version 14 (73 modules), so
+ * below this a module falls under 0.5 mm, too fine for a phone camera on a cheap print.
+ */
 const QR_MIN = 110
 
 const MEDIA_MAGIC: Record<string, (b: Uint8Array) => boolean> = {
@@ -86,7 +98,9 @@ function logoUrl(logo: { data: Uint8Array; mediaType: string }): string {
 function validate(cert: CertificateData, index: number): void {
   const logo = cert.organization.logo
   if (logo && !MEDIA_MAGIC[logo.mediaType]?.(logo.data)) {
-    throw new TypeError(`certificate ${index + 1}: the organization logo must be PNG or JPEG data (${logo.mediaType})`)
+    throw new TypeError(
+      `certificate ${index + 1}: the organization logo must be PNG or JPEG data (${logo.mediaType})`,
+    )
   }
   if (!cert.qrText) throw new TypeError(`certificate ${index + 1}: qrText is empty`)
 }
@@ -218,7 +232,9 @@ function layoutUpper(
   const logo = cert.organization.logo
   if (logo) {
     const top = y
-    ops.push((doc) => doc.image(logoUrl(logo), cx - 80, top, { fit: [160, sq.logoH], align: 'center', valign: 'center' }))
+    ops.push((doc) =>
+      doc.image(logoUrl(logo), cx - 80, top, { fit: [160, sq.logoH], align: 'center', valign: 'center' }),
+    )
     y += sq.logoH + 8
   }
   const org = fitText(cert.organization.name, S.org, Math.min(width, 600), 2, 9)
@@ -231,13 +247,18 @@ function layoutUpper(
   y = label('This is to certify that', y + sq.certifyGap, S.lead)
   const nameWidth = Math.min(width, 640)
   let name = fitText(cert.learnerName, { ...S.name, size: sq.nameMax }, nameWidth, 1, 20)
-  if (name.lines.at(-1)?.truncated) name = fitText(cert.learnerName, { ...S.name, size: 20 }, nameWidth, 2, 12)
+  if (name.lines.at(-1)?.truncated)
+    name = fitText(cert.learnerName, { ...S.name, size: 20 }, nameWidth, 2, 12)
   y = text(name.lines, y + 12 + name.style.size, name.style, name.style.size * 1.15)
   const ruleWidth = Math.min(width, Math.max(Math.max(...name.lines.map((l) => l.width)) + 60, 320))
   const ruleY = y + 9
   ops.push((doc) => {
     doc.save()
-    doc.moveTo(cx - ruleWidth / 2, ruleY).lineTo(cx + ruleWidth / 2, ruleY).lineWidth(0.6).stroke(ACCENT)
+    doc
+      .moveTo(cx - ruleWidth / 2, ruleY)
+      .lineTo(cx + ruleWidth / 2, ruleY)
+      .lineWidth(0.6)
+      .stroke(ACCENT)
     doc.restore()
   })
   const lead = cert.outcome.passed
@@ -245,9 +266,20 @@ function layoutUpper(
     : 'has completed the practical assessment for'
   y = label(lead, y + 27, S.lead)
   const achievement = fitText(cert.achievementName, S.achievement, Math.min(width, 620), 2, 11)
-  y = text(achievement.lines, y + 7 + achievement.style.size, achievement.style, achievement.style.size * 1.22)
+  y = text(
+    achievement.lines,
+    y + 7 + achievement.style.size,
+    achievement.style,
+    achievement.style.size * 1.22,
+  )
   if (cert.achievementDescription?.trim() && sq.descriptionLines > 0) {
-    const description = fitText(cert.achievementDescription, S.description, Math.min(width, 600), sq.descriptionLines, 8.5)
+    const description = fitText(
+      cert.achievementDescription,
+      S.description,
+      Math.min(width, 600),
+      sq.descriptionLines,
+      8.5,
+    )
     y = text(description.lines, y + 17, description.style, description.style.size * 1.3)
   }
   return { bottom: y + sq.tableGap, draw: (doc) => ops.forEach((op) => op(doc)) }
@@ -255,8 +287,14 @@ function layoutUpper(
 
 function drawFrame(doc: Doc, W: number, H: number): void {
   doc.save()
-  doc.rect(18, 18, W - 36, H - 36).lineWidth(2.4).stroke(ACCENT)
-  doc.rect(24.5, 24.5, W - 49, H - 49).lineWidth(0.6).stroke(ACCENT)
+  doc
+    .rect(18, 18, W - 36, H - 36)
+    .lineWidth(2.4)
+    .stroke(ACCENT)
+  doc
+    .rect(24.5, 24.5, W - 49, H - 49)
+    .lineWidth(0.6)
+    .stroke(ACCENT)
   // Small squares at the inner corners give the frame a finished, formal look without any fine detail.
   for (const [x, y] of [
     [24.5, 24.5],
@@ -271,7 +309,13 @@ function drawFrame(doc: Doc, W: number, H: number): void {
 
 function ornament(doc: Doc, cx: number, y: number): void {
   doc.save()
-  doc.moveTo(cx - 46, y).lineTo(cx - 7, y).moveTo(cx + 7, y).lineTo(cx + 46, y).lineWidth(0.8).stroke(ACCENT)
+  doc
+    .moveTo(cx - 46, y)
+    .lineTo(cx - 7, y)
+    .moveTo(cx + 7, y)
+    .lineTo(cx + 46, y)
+    .lineWidth(0.8)
+    .stroke(ACCENT)
   doc
     .moveTo(cx, y - 3.2)
     .lineTo(cx + 3.2, y)
@@ -284,18 +328,32 @@ function ornament(doc: Doc, cx: number, y: number): void {
 
 function hRule(doc: Doc, x: number, y: number, w: number, lineWidth: number, color = RULE): void {
   doc.save()
-  doc.moveTo(x, y).lineTo(x + w, y).lineWidth(lineWidth).stroke(color)
+  doc
+    .moveTo(x, y)
+    .lineTo(x + w, y)
+    .lineWidth(lineWidth)
+    .stroke(color)
   doc.restore()
 }
 
-/** Draws the criteria table inside [top, bottom] and returns the y where it starts. */
 const TABLE = { headH: 16, totalH: 19, noteH: 13, minRowH: 10 }
 
 /** The least height the table needs: one line per criterion at the smallest type. */
 const minTableHeight = (cert: CertificateData): number =>
-  TABLE.headH + cert.criteria.length * TABLE.minRowH + TABLE.totalH + (cert.criteria.some((c) => c.critical) ? TABLE.noteH : 0)
+  TABLE.headH +
+  cert.criteria.length * TABLE.minRowH +
+  TABLE.totalH +
+  (cert.criteria.some((c) => c.critical) ? TABLE.noteH : 0)
 
-function drawCriteria(doc: Doc, cert: CertificateData, x: number, top: number, w: number, bottom: number): number {
+/** Draws the criteria table inside [top, bottom] and returns the y where it starts. */
+function drawCriteria(
+  doc: Doc,
+  cert: CertificateData,
+  x: number,
+  top: number,
+  w: number,
+  bottom: number,
+): number {
   const pointsW = 56
   const levelW = Math.round(w * 0.25)
   const pad = 6
@@ -338,7 +396,13 @@ function drawCriteria(doc: Doc, cert: CertificateData, x: number, top: number, w
   const headBaseline = y + 10
   drawText(doc, 'CRITERION', { x, baseline: headBaseline, width: titleW }, S.tableHead)
   drawText(doc, 'LEVEL ACHIEVED', { x: x + titleW + pad, baseline: headBaseline, width: levelW }, S.tableHead)
-  drawText(doc, 'POINTS', { x: x + w - pointsW, baseline: headBaseline, width: pointsW }, S.tableHead, 'right')
+  drawText(
+    doc,
+    'POINTS',
+    { x: x + w - pointsW, baseline: headBaseline, width: pointsW },
+    S.tableHead,
+    'right',
+  )
   y += headH
   hRule(doc, x, y, w, 0.9, ACCENT)
 
@@ -352,7 +416,12 @@ function drawCriteria(doc: Doc, cert: CertificateData, x: number, top: number, w
     if (c.critical) {
       const lastTitle = row.title.at(-1)
       const markX = x + (lastTitle?.width ?? 0) + 1.5
-      drawText(doc, '*', { x: markX, baseline: firstBaseline + (row.title.length - 1) * leading, width: markW }, cellBold)
+      drawText(
+        doc,
+        '*',
+        { x: markX, baseline: firstBaseline + (row.title.length - 1) * leading, width: markW },
+        cellBold,
+      )
     }
     row.level.forEach((line, j) => drawLine(doc, line, x + titleW + pad, firstBaseline + j * leading, cell))
     const points = `${formatPoints(c.points)} / ${formatPoints(c.maxPoints)}`
@@ -398,18 +467,32 @@ function layoutBlocks(cert: CertificateData, w: number): Blocks {
   const items = values.map(([value, label]) => {
     // Two lines only for a name too long for one line at 8 pt.
     const one = fitText(value, S.blockValue, blockW, 1, 8)
-    const fitted = one.lines.at(-1)?.truncated ? fitText(value, { ...S.blockValue, size: 9 }, blockW, 2, 7) : one
+    const fitted = one.lines.at(-1)?.truncated
+      ? fitText(value, { ...S.blockValue, size: 9 }, blockW, 2, 7)
+      : one
     return { ...fitted, label }
   })
   const extraHeight = Math.max(...items.map((i) => (i.lines.length - 1) * i.style.size * 1.2))
   return { items, width: blockW, extraHeight }
 }
 
-function drawBlocks(doc: Doc, blocks: Blocks, x: number, valueBaseline: number, ruleY: number, labelBaseline: number): void {
+function drawBlocks(
+  doc: Doc,
+  blocks: Blocks,
+  x: number,
+  valueBaseline: number,
+  ruleY: number,
+  labelBaseline: number,
+): void {
   blocks.items.forEach((item, i) => {
     const bx = x + i * (blocks.width + BLOCK_GAP)
     const leading = item.style.size * 1.2
-    const box = { x: bx, baseline: valueBaseline - (item.lines.length - 1) * leading, width: blocks.width, leading }
+    const box = {
+      x: bx,
+      baseline: valueBaseline - (item.lines.length - 1) * leading,
+      width: blocks.width,
+      leading,
+    }
     drawLines(doc, item.lines, box, item.style, 'center')
     hRule(doc, bx, ruleY, blocks.width, 0.6, INK)
     drawText(doc, item.label, { x: bx, baseline: labelBaseline, width: blocks.width }, S.blockLabel, 'center')
@@ -441,7 +524,14 @@ function drawIds(doc: Doc, cert: CertificateData, x: number, baseline: number, w
  * The right-hand column: the result in large type at the top (level with the table), the QR code at the
  * bottom (level with the signature blocks). The result panel gives way if the QR code needs the room.
  */
-function drawVerification(doc: Doc, cert: CertificateData, x: number, top: number, w: number, captionBaseline: number): void {
+function drawVerification(
+  doc: Doc,
+  cert: CertificateData,
+  x: number,
+  top: number,
+  w: number,
+  captionBaseline: number,
+): void {
   const panelH = 54
   const qrBottom = captionBaseline - 10
   const withPanel = qrBottom - (top + panelH + 8) >= QR_MIN
@@ -452,9 +542,15 @@ function drawVerification(doc: Doc, cert: CertificateData, x: number, top: numbe
     doc.rect(x, top, w, panelH).lineWidth(0.8).stroke(ACCENT)
     doc.restore()
     drawText(doc, 'RESULT', { x, baseline: top + 13, width: w }, S.panelLabel, 'center')
-    drawText(doc, o.passed ? 'PASSED' : 'NOT PASSED', { x, baseline: top + 32, width: w }, S.panelResult, 'center')
+    drawText(
+      doc,
+      o.passed ? 'PASSED' : 'NOT PASSED',
+      { x, baseline: top + 32, width: w },
+      S.panelResult,
+      'center',
+    )
     const detail = `${formatPoints(o.total)} of ${formatPoints(o.maxTotal)} points · ${formatPercent(o.percent)}`
-    drawText(doc, detail, { x, baseline: top + 46, width: w - 8 }, S.panelDetail, 'center')
+    drawText(doc, detail, { x: x + 4, baseline: top + 46, width: w - 8 }, S.panelDetail, 'center')
   }
   drawQr(doc, cert.qrText, x + (w - size) / 2, qrBottom - size, size)
   drawText(doc, 'Scan to verify offline', { x, baseline: captionBaseline, width: w }, S.caption, 'center')

@@ -40,7 +40,9 @@ const HANGUL = 'NanumSquareR.ttf'
 function faceFile(style: FaceStyle, script: Script): FaceFile {
   const bold = style.endsWith('-bold')
   const serif = style.startsWith('serif')
-  const pick = (pair: { regular: string; bold: string }): FaceFile => ({ file: bold ? pair.bold : pair.regular })
+  const pick = (pair: { regular: string; bold: string }): FaceFile => ({
+    file: bold ? pair.bold : pair.regular,
+  })
   switch (script) {
     case 'arabic':
       return pick(NASKH)
@@ -60,9 +62,17 @@ function faceFile(style: FaceStyle, script: Script): FaceFile {
 }
 
 /** Tried in this order when a character is missing from its own script's face. */
-const FALLBACK_ORDER: readonly Script[] = ['latin', 'arabic', 'hebrew', 'devanagari', 'ethiopic', 'han', 'hangul']
+const FALLBACK_ORDER: readonly Script[] = [
+  'latin',
+  'arabic',
+  'hebrew',
+  'devanagari',
+  'ethiopic',
+  'han',
+  'hangul',
+]
 
-/** A font key (what pdfkit's `doc.font()` is given) for a style and script. */
+/** The key of the face for a style and script: its file name, marked when bold must be synthesised. */
 export const fontKey = (style: FaceStyle, script: Script): string => {
   const face = faceFile(style, script)
   return face.syntheticBold ? `${face.file}#bold` : face.file

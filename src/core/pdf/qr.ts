@@ -7,10 +7,6 @@ type Doc = typeof PDFDocument
 /** The quiet zone the QR specification requires around the symbol, in modules. */
 export const QUIET_ZONE_MODULES = 4
 
-/** The number of modules across a symbol for `text`, quiet zone included (to size it before drawing). */
-export const qrModulesAcross = (text: string): number =>
-  QRCode.create(text, { errorCorrectionLevel: 'M' }).modules.size + 2 * QUIET_ZONE_MODULES
-
 /**
  * Draws `text` as a vector QR code (error correction M) filling the square at (x, y) of side `size`, quiet
  * zone included. Dark modules of a row are merged into one rectangle and all are filled as one path, so no

@@ -74,7 +74,8 @@ const runWidth = (run: VisualRun, style: TextStyle): number =>
   shaped(run).em * style.size + (style.tracking ?? 0) * run.text.length
 
 function lineOf(runs: VisualRun[], style: TextStyle, truncated = false): Line {
-  const width = runs.reduce((sum, run) => sum + runWidth(run, style), 0) - (runs.length ? (style.tracking ?? 0) : 0)
+  const width =
+    runs.reduce((sum, run) => sum + runWidth(run, style), 0) - (runs.length ? (style.tracking ?? 0) : 0)
   return { runs, width: Math.max(0, width), truncated }
 }
 
@@ -82,7 +83,7 @@ const paragraph = (text: string, style: TextStyle): Paragraph =>
   analyse(text, (codePoint, script) => pickFont(style.face, codePoint, script))
 
 /** Collapses runs of white space (including line breaks) to one space and trims. */
-export const squeeze = (text: string): string => text.replace(/\s+/gu, ' ').trim()
+const squeeze = (text: string): string => text.replace(/\s+/gu, ' ').trim()
 
 function rangeLine(p: Paragraph, start: number, end: number, style: TextStyle, truncated = false): Line {
   while (end > start && /\s/u.test(p.text[end - 1]!)) end--
@@ -95,7 +96,7 @@ export const textWidth = (text: string, style: TextStyle): number =>
   rangeLine(paragraph(squeeze(text), style), 0, squeeze(text).length, style).width
 
 /** The longest prefix of `text[start…]` (cut between grapheme clusters) that fits with an ellipsis. */
-function truncated(p: Paragraph, start: number, style: TextStyle, maxWidth: number): Line {
+function truncate(p: Paragraph, start: number, style: TextStyle, maxWidth: number): Line {
   const cuts = graphemeBoundaries(p.text.slice(start)).map((b) => start + b)
   let lo = 0
   let hi = cuts.length - 1
@@ -128,7 +129,7 @@ export function layoutText(text: string, style: TextStyle, maxWidth: number, max
   while (start < length) {
     if (lines.length === maxLines - 1) {
       const rest = rangeLine(p, start, length, style)
-      lines.push(rest.width <= maxWidth ? rest : truncated(p, start, style, maxWidth))
+      lines.push(rest.width <= maxWidth ? rest : truncate(p, start, style, maxWidth))
       break
     }
     let end: number | undefined
@@ -140,7 +141,8 @@ export function layoutText(text: string, style: TextStyle, maxWidth: number, max
     // A single word wider than the line (a long ID, a German compound): break it between graphemes.
     if (end === undefined) {
       const cuts = graphemeBoundaries(p.text.slice(start)).map((b) => start + b)
-      end = cuts.find((cut, i) => rangeLine(p, start, cuts[i + 1] ?? length, style).width > maxWidth) ?? length
+      end =
+        cuts.find((cut, i) => rangeLine(p, start, cuts[i + 1] ?? length, style).width > maxWidth) ?? length
       if (end === start) end = cuts[0] ?? length
     }
     lines.push(rangeLine(p, start, end, style))
@@ -160,20 +162,33 @@ export function drawLine(
   align: 'left' | 'center' | 'right' = 'left',
   boxWidth = 0,
 ): void {
-  let cursor = align === 'center' ? x + (boxWidth - line.width) / 2 : align === 'right' ? x + boxWidth - line.width : x
+  let cursor =
+    align === 'center' ? x + (boxWidth - line.width) / 2 : align === 'right' ? x + boxWidth - line.width : x
   for (const run of line.runs) {
-    const synthetic = style.face.endsWith('-bold') && isSyntheticBold(run.font)
+    const synthetic = isSyntheticBold(run.font)
     const actualText = shaped(run).needsActualText
-    if (actualText && false) withActualText(doc, run.logical, () => drawRun(doc, run, cursor, baseline, style, synthetic))
+    if (actualText)
+      withActualText(doc, run.logical, () => drawRun(doc, run, cursor, baseline, style, synthetic))
     else drawRun(doc, run, cursor, baseline, style, synthetic)
     cursor += runWidth(run, style)
   }
 }
 
-function drawRun(doc: Doc, run: VisualRun, x: number, baseline: number, style: TextStyle, synthetic: boolean): void {
+function drawRun(
+  doc: Doc,
+  run: VisualRun,
+  x: number,
+  baseline: number,
+  style: TextStyle,
+  synthetic: boolean,
+): void {
   doc.save()
   doc.font(pdfFontName(run.font)).fontSize(style.size).fillColor(style.color)
-  if (synthetic) doc.lineWidth(style.size * SYNTHETIC_BOLD_STROKE).lineJoin('round').strokeColor(style.color)
+  if (synthetic)
+    doc
+      .lineWidth(style.size * SYNTHETIC_BOLD_STROKE)
+      .lineJoin('round')
+      .strokeColor(style.color)
   doc.text(run.text, x, baseline, {
     lineBreak: false,
     baseline: 'alphabetic',
@@ -190,6 +205,7 @@ function drawRun(doc: Doc, run: VisualRun, x: number, baseline: number, style: T
  * extra y-flip inside its own q/Q, and poppler places ActualText with the transformation current at EMC, so
  * the span is opened and closed in unflipped space (flip, BDC, flip back, draw, restore, EMC): the same
  * transformation the glyphs are drawn with. Otherwise the extracted name lands mirrored down the page.
+ * (poppler still gives the span a zero-size box, as the font size is reset by then; the text is right.)
  */
 function withActualText(doc: Doc, logical: string, draw: () => void): void {
   const h = doc.page.height
