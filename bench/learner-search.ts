@@ -31,7 +31,19 @@ const latin = (): string => {
   const s = Array.from({ length: 2 + Math.floor(random() * 3) }, () => pick(syllables)).join('')
   return s[0]!.toUpperCase() + s.slice(1)
 }
-const GIVEN = ['Hélène', 'Thị Hồng', 'مُحَمَّد', 'أحمد', 'प्रिया', '小明', 'አበበ', 'Jürgen', 'François', 'Amina', 'Kofi']
+const GIVEN = [
+  'Hélène',
+  'Thị Hồng',
+  'مُحَمَّد',
+  'أحمد',
+  'प्रिया',
+  '小明',
+  'አበበ',
+  'Jürgen',
+  'François',
+  'Amina',
+  'Kofi',
+]
 const FAMILY = ['Nguyễn', 'Lefèvre', 'العلي', 'शर्मा', '欧阳', 'ቢቂላ', 'Müller', 'Diallo', 'Mensah', 'Trần']
 const cell = (s: string): string => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s)
 
@@ -40,16 +52,30 @@ for (let i = 1; i <= COUNT; i++) {
   // Mostly random Latin names (a realistic spread of prefixes), 1 in 5 from the multi-script lists.
   const real = random() < 0.2
   lines.push(
-    [real ? pick(GIVEN) : latin(), real ? pick(FAMILY) : latin(), `p${i}@example.org`, `T-${String(i).padStart(6, '0')}`, `Cohort ${i % 400}`]
+    [
+      real ? pick(GIVEN) : latin(),
+      real ? pick(FAMILY) : latin(),
+      `p${i}@example.org`,
+      `T-${String(i).padStart(6, '0')}`,
+      `Cohort ${i % 400}`,
+    ]
       .map(cell)
       .join(','),
   )
 }
 const t0 = performance.now()
-const imported = await t.call('learners.importCommit', { csvBase64: Buffer.from(lines.join('\n')).toString('base64') })
-process.stdout.write(`imported ${imported.created} learners in ${((performance.now() - t0) / 1000).toFixed(1)} s\n\n`)
-const someId = (t.ctx.database.sqlite.prepare('SELECT id FROM learner LIMIT 1 OFFSET 5000').get() as { id: string }).id
-const cohortId = (t.ctx.database.sqlite.prepare(`SELECT id FROM cohort WHERE name = 'Cohort 7'`).get() as { id: string }).id
+const imported = await t.call('learners.importCommit', {
+  csvBase64: Buffer.from(lines.join('\n')).toString('base64'),
+})
+process.stdout.write(
+  `imported ${imported.created} learners in ${((performance.now() - t0) / 1000).toFixed(1)} s\n\n`,
+)
+const someId = (
+  t.ctx.database.sqlite.prepare('SELECT id FROM learner LIMIT 1 OFFSET 5000').get() as { id: string }
+).id
+const cohortId = (
+  t.ctx.database.sqlite.prepare(`SELECT id FROM cohort WHERE name = 'Cohort 7'`).get() as { id: string }
+).id
 
 const plans: [string, Parameters<typeof learnerPageQuery>[0]][] = [
   ['list', { limit: 50, offset: 0 }],
@@ -64,14 +90,34 @@ for (const [name, q] of plans) {
     ['count', count],
   ] as const) {
     const compiled = builder.compile(t.ctx.db)
-    const rows = t.ctx.database.sqlite.prepare(`EXPLAIN QUERY PLAN ${compiled.sql}`).all(...(compiled.parameters as unknown[])) as { detail: string }[]
+    const rows = t.ctx.database.sqlite
+      .prepare(`EXPLAIN QUERY PLAN ${compiled.sql}`)
+      .all(...(compiled.parameters as unknown[])) as { detail: string }[]
     process.stdout.write(`${name} (${which}):\n${rows.map((r) => `  ${r.detail}`).join('\n')}\n`)
   }
 }
 
 const queries = [
-  'nguyen', 'helene', 'Hélène', 'muller', 'mueller', 'محمد', 'احمد', '小', '欧阳', 'አበ', 'प्रि', 'ka', 'kamo', 'ngu hel',
-  'T-054321', someId, 'p77777@example.org', 'zzzz', 'a', 'mo ri',
+  'nguyen',
+  'helene',
+  'Hélène',
+  'muller',
+  'mueller',
+  'محمد',
+  'احمد',
+  '小',
+  '欧阳',
+  'አበ',
+  'प्रि',
+  'ka',
+  'kamo',
+  'ngu hel',
+  'T-054321',
+  someId,
+  'p77777@example.org',
+  'zzzz',
+  'a',
+  'mo ri',
 ]
 const samples: number[] = []
 const perQuery: string[] = []
@@ -85,7 +131,9 @@ for (const q of queries) {
   }
   samples.push(...times)
   times.sort((a, b) => a - b)
-  perQuery.push(`  ${q.padEnd(38)} ${String(total).padStart(6)} matches  median ${times[10]!.toFixed(2)} ms  max ${times.at(-1)!.toFixed(2)} ms`)
+  perQuery.push(
+    `  ${q.padEnd(38)} ${String(total).padStart(6)} matches  median ${times[10]!.toFixed(2)} ms  max ${times.at(-1)!.toFixed(2)} ms`,
+  )
 }
 for (const [name, input] of [
   ['list first page', { limit: 50 }],
@@ -103,7 +151,11 @@ for (const [name, input] of [
 }
 samples.sort((a, b) => a - b)
 const at = (p: number): number => samples[Math.min(samples.length - 1, Math.ceil(p * samples.length) - 1)]!
-process.stdout.write(`\nsearch over ${COUNT} learners (learners.list with q, limit 50, total counted):\n${perQuery.join('\n')}\n`)
-process.stdout.write(`all searches: n=${samples.length} p50 ${at(0.5).toFixed(2)} ms, p95 ${at(0.95).toFixed(2)} ms, max ${samples.at(-1)!.toFixed(2)} ms\n`)
+process.stdout.write(
+  `\nsearch over ${COUNT} learners (learners.list with q, limit 50, total counted):\n${perQuery.join('\n')}\n`,
+)
+process.stdout.write(
+  `all searches: n=${samples.length} p50 ${at(0.5).toFixed(2)} ms, p95 ${at(0.95).toFixed(2)} ms, max ${samples.at(-1)!.toFixed(2)} ms\n`,
+)
 t.close()
 fs.rmSync(dir, { recursive: true, force: true })

@@ -4,6 +4,7 @@ import { toApiError } from '../core/dispatch'
 import { registerAssessmentCommands } from './commands/assessments'
 import { registerLearnerCommands } from './commands/learners'
 import { registerRubricCommands } from './commands/rubrics'
+import { registerServeCommand } from './commands/serve'
 import { registerSyncCommands } from './commands/sync'
 import { registerSystemCommands } from './commands/system'
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, formatError } from './io'
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerRubricCommands(program)
   registerAssessmentCommands(program)
   registerSyncCommands(program)
+  registerServeCommand(program)
   program.commands.forEach(function override(c: Command): void {
     c.exitOverride()
     c.commands.forEach(override)

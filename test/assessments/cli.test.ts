@@ -46,7 +46,9 @@ const allScored = [
   { criterion: 'housekeeping', level: 'developing' },
 ]
 
-describe('tessera assess / assessments / evidence (CLI)', () => {
+// Each test spawns the real CLI several times (each spawn compiles the sources with tsx); on a busy
+// two-core machine that can pass the default 60 s without anything being wrong.
+describe('tessera assess / assessments / evidence (CLI)', { timeout: 240_000 }, () => {
   it('records a draft, prints a provisional outcome, refuses to finalize it incomplete, attaches evidence, shows and lists it', async () => {
     const { dir, db, learnerId, rubricId } = await prepare()
     const partial = writeScores(dir, 'partial.json', [

@@ -1,10 +1,21 @@
 import { describe, expect, it } from 'vitest'
-import { bakePng, bakeSvg, parseBakedText, unbakePng, unbakeSvg, PNG_KEYWORD, SVG_NAMESPACE } from '../../src/core/credentials/bake'
+import {
+  bakePng,
+  bakeSvg,
+  parseBakedText,
+  unbakePng,
+  unbakeSvg,
+  PNG_KEYWORD,
+  SVG_NAMESPACE,
+} from '../../src/core/credentials/bake'
 import { defaultBadgePng } from '../../src/core/credentials/default-badge'
 import { crc32, readPngChunks } from '../../src/core/credentials/png'
 import { readSharedBytes, readSharedJson, readSharedText } from './fixtures'
 
-const credential = { ...readSharedJson('examples/validator/valid/simple.json'), name: 'Badge ]]> with “quotes” & <tags> — ünïcödé 徽章' }
+const credential = {
+  ...readSharedJson('examples/validator/valid/simple.json'),
+  name: 'Badge ]]> with “quotes” & <tags> — ünïcödé 徽章',
+}
 const JWT = 'eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJ4In0.c2lnbmF0dXJl'
 
 describe('PNG baking', () => {
@@ -18,7 +29,9 @@ describe('PNG baking', () => {
     const header = new TextEncoder().encode(PNG_KEYWORD)
     expect([...itxt.data.subarray(0, header.length + 5)]).toEqual([...header, 0, 0, 0, 0, 0])
     const view = new DataView(baked.buffer, baked.byteOffset)
-    expect(view.getUint32(itxt.offset + 8 + itxt.data.length)).toBe(crc32(new TextEncoder().encode('iTXt'), itxt.data))
+    expect(view.getUint32(itxt.offset + 8 + itxt.data.length)).toBe(
+      crc32(new TextEncoder().encode('iTXt'), itxt.data),
+    )
     expect(JSON.parse(unbakePng(baked)!)).toEqual(credential)
   })
 
@@ -31,8 +44,12 @@ describe('PNG baking', () => {
   })
 
   it('reads the 1EdTech baked fixtures (JSON and JWT)', () => {
-    expect(parseBakedText(unbakePng(readSharedBytes('examples/validator/baked/simple-json.png'))!).kind).toBe('json')
-    expect(parseBakedText(unbakePng(readSharedBytes('examples/validator/baked/simple-jwt.png'))!).kind).toBe('jwt')
+    expect(parseBakedText(unbakePng(readSharedBytes('examples/validator/baked/simple-json.png'))!).kind).toBe(
+      'json',
+    )
+    expect(parseBakedText(unbakePng(readSharedBytes('examples/validator/baked/simple-jwt.png'))!).kind).toBe(
+      'jwt',
+    )
   })
 
   it('reports a damaged credential chunk and refuses non-PNG input', async () => {
@@ -55,11 +72,14 @@ describe('PNG baking', () => {
 })
 
 describe('SVG baking', () => {
-  const svg = '<?xml version="1.0"?>\n<!-- a <svg> in a comment -->\n<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle r="4"/></svg>'
+  const svg =
+    '<?xml version="1.0"?>\n<!-- a <svg> in a comment -->\n<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle r="4"/></svg>'
 
   it('adds the namespace and the element directly after the <svg> start tag; JSON in CDATA', () => {
     const baked = bakeSvg(svg, credential)
-    expect(baked).toContain(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" xmlns:openbadges="${SVG_NAMESPACE}"><openbadges:credential><![CDATA[`)
+    expect(baked).toContain(
+      `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" xmlns:openbadges="${SVG_NAMESPACE}"><openbadges:credential><![CDATA[`,
+    )
     expect(baked.match(/<openbadges:credential/g)).toHaveLength(1)
     expect(JSON.parse(unbakeSvg(baked)!)).toEqual(credential) // "]]>" inside the JSON survived
   })

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { canonicalize } from '../../src/core/credentials/canonicalize'
-import { hashForProof, resolveVerificationMethod, signDocument, verifyDocumentProof } from '../../src/core/credentials/data-integrity'
+import {
+  hashForProof,
+  resolveVerificationMethod,
+  signDocument,
+  verifyDocumentProof,
+} from '../../src/core/credentials/data-integrity'
 import { staticDocumentLoader } from '../../src/core/credentials/document-loader'
+import { setWebCryptoEd25519 } from '../../src/core/credentials/ed25519'
 import { didKeyFromPublicJwk } from '../../src/core/crypto/keys'
 import { hex } from '@scure/base'
 import { readSharedJson, readSharedText, SPEC_TEST_MULTIBASE, specTestPrivateJwk, testKeys } from './fixtures'
@@ -13,7 +19,9 @@ describe('eddsa-rdfc-2022: the official OB 3.0 test vector', () => {
     const { proof, ...doc } = readSharedJson(VECTOR)
     const { proofValue: _v, ...proofConfig } = proof as Record<string, unknown>
     expect(await canonicalize(doc)).toBe(readSharedText('test-vectors/document-canon.txt'))
-    expect(await canonicalize({ ...proofConfig, '@context': doc['@context'] })).toBe(readSharedText('test-vectors/proof-canon.txt'))
+    expect(await canonicalize({ ...proofConfig, '@context': doc['@context'] })).toBe(
+      readSharedText('test-vectors/proof-canon.txt'),
+    )
   })
 
   it('hashes to the published document hash (proof hash first)', async () => {
@@ -43,6 +51,27 @@ describe('eddsa-rdfc-2022: the official OB 3.0 test vector', () => {
     })
   })
 
+  it('the pure-JS fallback (browsers without WebCrypto Ed25519) gives the same proofValue and verdicts', async () => {
+    const vector = readSharedJson(VECTOR)
+    const { proof, ...doc } = vector
+    const p = proof as Record<string, string>
+    setWebCryptoEd25519(false)
+    try {
+      const signed = await signDocument(doc, await specTestPrivateJwk(), {
+        verificationMethod: p.verificationMethod,
+        created: new Date(p.created as string),
+      })
+      expect((signed.proof[0] as Record<string, string>).proofValue).toBe(p.proofValue)
+      expect((await verifyDocumentProof(vector)).ok).toBe(true)
+      expect(
+        (await verifyDocumentProof(readSharedJson('examples/validator/invalid/simple-err-proof-value.json')))
+          .ok,
+      ).toBe(false)
+    } finally {
+      setWebCryptoEd25519(undefined)
+    }
+  })
+
   it('verifies the vector (single-object proof) and rejects it after a one-character change', async () => {
     const vector = readSharedJson(VECTOR)
     const ok = await verifyDocumentProof(vector)
@@ -60,9 +89,13 @@ describe('Data Integrity signing with installation keys', () => {
     const keys = await testKeys()
     const doc = readSharedJson('examples/spec/basicOpenBadgeCredential.json')
     const did = didKeyFromPublicJwk(keys.ed25519.publicJwk)
-    const signed = await signDocument({ ...doc, issuer: { ...(doc.issuer as object), id: did } }, keys.ed25519.privateJwk, {
-      created: new Date('2025-03-14T10:32:00.500Z'),
-    })
+    const signed = await signDocument(
+      { ...doc, issuer: { ...(doc.issuer as object), id: did } },
+      keys.ed25519.privateJwk,
+      {
+        created: new Date('2025-03-14T10:32:00.500Z'),
+      },
+    )
     const proof = signed.proof[0] as Record<string, string>
     expect(proof.verificationMethod).toBe(`${did}#${did.slice('did:key:'.length)}`)
     expect(proof.created).toBe('2025-03-14T10:32:00Z')
@@ -86,7 +119,10 @@ describe('Data Integrity signing with installation keys', () => {
   it('refuses what safe mode would silently drop', async () => {
     const keys = await testKeys()
     const doc = { ...readSharedJson('examples/spec/basicOpenBadgeCredential.json'), jti: 'urn:uuid:1' }
-    await expect(signDocument(doc, keys.ed25519.privateJwk)).rejects.toMatchObject({ code: 'check_failed', message: expect.stringMatching(/safe mode.*jti/) })
+    await expect(signDocument(doc, keys.ed25519.privateJwk)).rejects.toMatchObject({
+      code: 'check_failed',
+      message: expect.stringMatching(/safe mode.*jti/),
+    })
   })
 
   it('verifies a rubric credential signed elsewhere with unpatched jsonld (guards the context-sharing speedup)', async () => {
@@ -101,16 +137,27 @@ describe('offline key resolution', () => {
     const did = `did:key:${SPEC_TEST_MULTIBASE}`
     expect((await resolveVerificationMethod(did))?.controller).toBe(did)
     expect((await resolveVerificationMethod(`${did}#${SPEC_TEST_MULTIBASE}`))?.method).toBe('did:key')
-    expect(await resolveVerificationMethod(`${did}#z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK`)).toBeUndefined()
+    expect(
+      await resolveVerificationMethod(`${did}#z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK`),
+    ).toBeUndefined()
     const frag = await resolveVerificationMethod(`https://example.edu/issuers/565049#${SPEC_TEST_MULTIBASE}`)
-    expect(frag).toMatchObject({ controller: 'https://example.edu/issuers/565049', method: 'fragment-multibase' })
-    expect(hex.encode(frag!.publicKey)).toBe('4bdeafde2ea8beefadd8c699b5c7e0704cf51154d52e17b20b71337ca04cc5a5')
+    expect(frag).toMatchObject({
+      controller: 'https://example.edu/issuers/565049',
+      method: 'fragment-multibase',
+    })
+    expect(hex.encode(frag!.publicKey)).toBe(
+      '4bdeafde2ea8beefadd8c699b5c7e0704cf51154d52e17b20b71337ca04cc5a5',
+    )
     expect(await resolveVerificationMethod('did:web:example.com#key-1')).toBeUndefined()
     expect(await resolveVerificationMethod('https://example.com/keys/1')).toBeUndefined()
   })
 
   it('the document loader serves bundled contexts only', async () => {
-    await expect(staticDocumentLoader('https://www.w3.org/ns/credentials/v2')).resolves.toMatchObject({ tag: 'static' })
-    await expect(staticDocumentLoader('https://example.com/evil-context.json')).rejects.toMatchObject({ code: 'check_failed' })
+    await expect(staticDocumentLoader('https://www.w3.org/ns/credentials/v2')).resolves.toMatchObject({
+      tag: 'static',
+    })
+    await expect(staticDocumentLoader('https://example.com/evil-context.json')).rejects.toMatchObject({
+      code: 'check_failed',
+    })
   })
 })

@@ -6,7 +6,13 @@ import { base64urlnopad, hex } from '@scure/base'
 import { canonicalJson } from '../../src/core/domain/canonical-json'
 import { computeOutcome } from '../../src/core/domain/outcome'
 import type { RubricContent } from '../../src/core/domain/rubric-types'
-import { generateIssuerKeys, issuerIdOf, toPublicJwk, type IssuerKeys, type PrivateJwk } from '../../src/core/crypto/keys'
+import {
+  generateIssuerKeys,
+  issuerIdOf,
+  toPublicJwk,
+  type IssuerKeys,
+  type PrivateJwk,
+} from '../../src/core/crypto/keys'
 import type { BadgeInput } from '../../src/core/credentials/ob3-builder'
 import type { TrustedIssuer } from '../../src/core/verify/verify'
 
@@ -16,7 +22,8 @@ export const standardsDir = path.join(sharedDir, 'standards', 'ob3')
 
 export const readSharedJson = (rel: string): Record<string, unknown> =>
   JSON.parse(fs.readFileSync(path.join(standardsDir, rel), 'utf8')) as Record<string, unknown>
-export const readSharedBytes = (rel: string): Uint8Array => new Uint8Array(fs.readFileSync(path.join(standardsDir, rel)))
+export const readSharedBytes = (rel: string): Uint8Array =>
+  new Uint8Array(fs.readFileSync(path.join(standardsDir, rel)))
 export const readSharedText = (rel: string): string => fs.readFileSync(path.join(standardsDir, rel), 'utf8')
 
 /** The spec's public eddsa-rdfc-2022 TEST key (shared/standards/ob3/README.md). Test fixtures only. */
@@ -25,18 +32,30 @@ export const SPEC_TEST_PUBLIC_HEX = '4bdeafde2ea8beefadd8c699b5c7e0704cf51154d52
 export const SPEC_TEST_MULTIBASE = 'z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi'
 
 export async function specTestPrivateJwk(): Promise<PrivateJwk> {
-  const pub = await toPublicJwk({ kty: 'OKP', crv: 'Ed25519', x: base64urlnopad.encode(hex.decode(SPEC_TEST_PUBLIC_HEX)) })
+  const pub = await toPublicJwk({
+    kty: 'OKP',
+    crv: 'Ed25519',
+    x: base64urlnopad.encode(hex.decode(SPEC_TEST_PUBLIC_HEX)),
+  })
   return { ...pub, d: base64urlnopad.encode(hex.decode(SPEC_TEST_SEED_HEX)) }
 }
 
 let keysPromise: Promise<IssuerKeys> | undefined
 /** One installation key pair per test file (generation is cheap, but identical keys keep reports readable). */
-export const testKeys = (): Promise<IssuerKeys> => (keysPromise ??= generateIssuerKeys(new Date('2025-01-01T00:00:00Z')))
+export const testKeys = (): Promise<IssuerKeys> =>
+  (keysPromise ??= generateIssuerKeys(new Date('2025-01-01T00:00:00Z')))
 
 /** How this installation trusts itself: the did:key issuer with its P-256 key for VC-JWTs. */
 export async function ownTrust(keys?: IssuerKeys): Promise<TrustedIssuer[]> {
   const k = keys ?? (await testKeys())
-  return [{ id: issuerIdOf(k.ed25519), name: 'Northside Skills Trust', publicJwks: [k.ed25519.publicJwk, k.p256.publicJwk], source: 'own' }]
+  return [
+    {
+      id: issuerIdOf(k.ed25519),
+      name: 'Northside Skills Trust',
+      publicJwks: [k.ed25519.publicJwk, k.p256.publicJwk],
+      source: 'own',
+    },
+  ]
 }
 
 const levels = (prefix: string) => [
@@ -49,14 +68,39 @@ const levels = (prefix: string) => [
 /** A forklift rubric: one critical criterion, weights, a percent pass mark (max 3×2+3+3×0.5 = 10.5, pass 70 % = 7.35). */
 export const forkliftRubric: RubricContent = {
   criteria: [
-    { id: 'inspection', title: 'Pre-operation inspection', description: '', weight: 2, critical: true, minLevelId: 'inspection-competent', levels: levels('inspection') },
-    { id: 'load', title: 'Load handling', description: '', weight: 1, critical: false, minLevelId: null, levels: levels('load') },
-    { id: 'parking', title: 'Parking and shutdown', description: '', weight: 0.5, critical: false, minLevelId: null, levels: levels('parking') },
+    {
+      id: 'inspection',
+      title: 'Pre-operation inspection',
+      description: '',
+      weight: 2,
+      critical: true,
+      minLevelId: 'inspection-competent',
+      levels: levels('inspection'),
+    },
+    {
+      id: 'load',
+      title: 'Load handling',
+      description: '',
+      weight: 1,
+      critical: false,
+      minLevelId: null,
+      levels: levels('load'),
+    },
+    {
+      id: 'parking',
+      title: 'Parking and shutdown',
+      description: '',
+      weight: 0.5,
+      critical: false,
+      minLevelId: null,
+      levels: levels('parking'),
+    },
   ],
   passing: { minTotal: 70, unit: 'percent' },
 }
 
-export const rubricHash = (content: RubricContent): string => createHash('sha256').update(canonicalJson(content)).digest('hex')
+export const rubricHash = (content: RubricContent): string =>
+  createHash('sha256').update(canonicalJson(content)).digest('hex')
 
 export interface SampleOptions {
   learner?: Partial<BadgeInput['learner']>
@@ -65,7 +109,10 @@ export interface SampleOptions {
 }
 
 /** A realistic, passing BadgeInput issued by `keys`' installation. */
-export async function sampleBadgeInput(options: SampleOptions = {}, overrides: Partial<BadgeInput> = {}): Promise<BadgeInput> {
+export async function sampleBadgeInput(
+  options: SampleOptions = {},
+  overrides: Partial<BadgeInput> = {},
+): Promise<BadgeInput> {
   const keys = await testKeys()
   const rubric = options.rubric ?? forkliftRubric
   const scores = options.scores ?? [
@@ -76,7 +123,12 @@ export async function sampleBadgeInput(options: SampleOptions = {}, overrides: P
   const outcome = computeOutcome(rubric, scores)
   return {
     credentialId: '0196f3a2-6c1e-7b3d-9a4f-2e8c1d5b7a90',
-    issuer: { id: issuerIdOf(keys.ed25519), name: 'Northside Skills Trust', url: 'https://northside.example', email: 'certs@northside.example' },
+    issuer: {
+      id: issuerIdOf(keys.ed25519),
+      name: 'Northside Skills Trust',
+      url: 'https://northside.example',
+      email: 'certs@northside.example',
+    },
     learner: {
       id: '0196f3a2-0000-7000-8000-00000000a001',
       givenName: 'Nguyễn Thị',

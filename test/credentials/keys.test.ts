@@ -50,7 +50,9 @@ describe('issuer keys', () => {
     expect(() => ed25519PublicKeyFromDidKey('did:web:example.com')).toThrow(/not a did:key/)
     expect(() => ed25519PublicKeyFromDidKey('did:key:uABC')).toThrow(/base58btc/)
     // secp256k1 did:key (multicodec 0xe7): not Ed25519
-    expect(() => ed25519PublicKeyFromDidKey('did:key:zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme')).toThrow(/not an Ed25519/)
+    expect(() =>
+      ed25519PublicKeyFromDidKey('did:key:zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme'),
+    ).toThrow(/not an Ed25519/)
     expect(() => ed25519PublicKeyFromDidKey(`did:key:${SPEC_TEST_MULTIBASE}#other`)).toThrow(/fragment/)
     await expect(toPublicJwk({ kty: 'RSA', n: 'x', e: 'AQAB' })).rejects.toThrow(/Unsupported key/)
   })
@@ -59,7 +61,8 @@ describe('issuer keys', () => {
     const key = await generateIssuerKey('P-256')
     const did = didJwkFromPublicJwk(key.publicJwk)
     expect(await publicJwkFromDidJwk(`${did}#0`)).toEqual(key.publicJwk)
-    const withPrivate = 'did:jwk:' + base64urlnopad.encode(new TextEncoder().encode(JSON.stringify(key.privateJwk)))
+    const withPrivate =
+      'did:jwk:' + base64urlnopad.encode(new TextEncoder().encode(JSON.stringify(key.privateJwk)))
     await expect(publicJwkFromDidJwk(withPrivate)).rejects.toThrow(/public JWK/)
   })
 })

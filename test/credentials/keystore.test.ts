@@ -37,7 +37,10 @@ describe('keystore: issuer keys encrypted at rest', () => {
       signDocument(readSharedJson('examples/spec/basicOpenBadgeCredential.json'), k.privateJwk),
     )
     const attempt = unlockIssuerKey(stored, 'Correct horse battery staple').then(sign)
-    await expect(attempt).rejects.toMatchObject({ code: 'forbidden', message: expect.stringMatching(/^Wrong passphrase for the issuer key/) })
+    await expect(attempt).rejects.toMatchObject({
+      code: 'forbidden',
+      message: expect.stringMatching(/^Wrong passphrase for the issuer key/),
+    })
     expect(sign).not.toHaveBeenCalled()
   })
 
@@ -48,19 +51,33 @@ describe('keystore: issuer keys encrypted at rest', () => {
       b[0] = (b[0] as number) ^ 1
       return b.toString('base64url')
     }
-    await expect(openWithPassphrase({ ...env, ct: flip(env.ct) }, PASS)).rejects.toMatchObject({ code: 'forbidden' })
-    await expect(openWithPassphrase({ ...env, tag: flip(env.tag) }, PASS)).rejects.toMatchObject({ code: 'forbidden' })
-    await expect(openWithPassphrase({ ...env, kdf: { ...env.kdf, salt: flip(env.kdf.salt) } }, PASS)).rejects.toMatchObject({ code: 'forbidden' })
+    await expect(openWithPassphrase({ ...env, ct: flip(env.ct) }, PASS)).rejects.toMatchObject({
+      code: 'forbidden',
+    })
+    await expect(openWithPassphrase({ ...env, tag: flip(env.tag) }, PASS)).rejects.toMatchObject({
+      code: 'forbidden',
+    })
+    await expect(
+      openWithPassphrase({ ...env, kdf: { ...env.kdf, salt: flip(env.kdf.salt) } }, PASS),
+    ).rejects.toMatchObject({ code: 'forbidden' })
     // Raising the cost changes the derived key and the authenticated header: still no decryption.
-    await expect(openWithPassphrase({ ...env, kdf: { ...env.kdf, N: 2 ** 16 } }, PASS)).rejects.toMatchObject({ code: 'forbidden' })
+    await expect(openWithPassphrase({ ...env, kdf: { ...env.kdf, N: 2 ** 16 } }, PASS)).rejects.toMatchObject(
+      { code: 'forbidden' },
+    )
     expect(new TextDecoder().decode(await openWithPassphrase(env, PASS))).toBe('secret')
   })
 
   it('refuses weak or absurd scrypt costs and malformed envelopes', async () => {
     const env = await sealWithPassphrase(new TextEncoder().encode('x'), PASS)
-    await expect(openWithPassphrase({ ...env, kdf: { ...env.kdf, N: 2 ** 10 } }, PASS)).rejects.toMatchObject({ code: 'validation' })
-    await expect(openWithPassphrase({ ...env, kdf: { ...env.kdf, N: 2 ** 24 } }, PASS)).rejects.toMatchObject({ code: 'validation' })
-    await expect(sealWithPassphrase(new Uint8Array(1), PASS, { N: 1000 })).rejects.toMatchObject({ code: 'validation' })
+    await expect(openWithPassphrase({ ...env, kdf: { ...env.kdf, N: 2 ** 10 } }, PASS)).rejects.toMatchObject(
+      { code: 'validation' },
+    )
+    await expect(openWithPassphrase({ ...env, kdf: { ...env.kdf, N: 2 ** 24 } }, PASS)).rejects.toMatchObject(
+      { code: 'validation' },
+    )
+    await expect(sealWithPassphrase(new Uint8Array(1), PASS, { N: 1000 })).rejects.toMatchObject({
+      code: 'validation',
+    })
     expect(() => parseKeyEnvelope('{"v":2}')).toThrow(/malformed/)
     expect(() => parseKeyEnvelope('not json')).toThrow(/not JSON/)
     await expect(sealWithPassphrase(new Uint8Array(1), '')).rejects.toMatchObject({ code: 'validation' })

@@ -8,6 +8,8 @@ import { validateOb3Schema } from '../../src/core/verify/ob3-schema'
 import { checkRubricConsistency } from '../../src/core/verify/rubric-consistency'
 import { forkliftRubric, rubricHash, sampleBadgeInput } from './fixtures'
 
+// Tests reach deep into credential JSON; typing every path would hide the intent.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = Record<string, any>
 
 /** The three properties every emitted credential must have. */
@@ -50,19 +52,35 @@ const variants: [string, () => Promise<BadgeInput>][] = [
   [
     'a learner with an external id only, no status, no validity period',
     async () => {
-      const base = await sampleBadgeInput({ learner: { email: null, externalId: ' STU-00042 ', familyName: null, givenName: 'Ayşe' } })
-      return { ...base, status: null, evidence: [], assessorComment: null, achievement: { ...base.achievement, validityMonths: null } }
+      const base = await sampleBadgeInput({
+        learner: { email: null, externalId: ' STU-00042 ', familyName: null, givenName: 'Ayşe' },
+      })
+      return {
+        ...base,
+        status: null,
+        evidence: [],
+        assessorComment: null,
+        achievement: { ...base.achievement, validityMonths: null },
+      }
     },
   ],
   [
     'a learner with neither email nor external id, URIs as ids, images',
     async () => {
-      const base = await sampleBadgeInput({ learner: { id: 'did:example:learner-7', email: null, externalId: null, givenName: 'Kwame' } })
+      const base = await sampleBadgeInput({
+        learner: { id: 'did:example:learner-7', email: null, externalId: null, givenName: 'Kwame' },
+      })
       return {
         ...base,
         credentialId: 'https://credentials.northside.example/c/7',
-        issuer: { ...base.issuer, image: { data: new Uint8Array([0x89, 0x50, 0x4e, 0x47]), mediaType: 'image/png' as const } },
-        achievement: { ...base.achievement, image: { url: 'https://northside.example/badges/forklift.png', caption: 'Forklift badge' } },
+        issuer: {
+          ...base.issuer,
+          image: { data: new Uint8Array([0x89, 0x50, 0x4e, 0x47]), mediaType: 'image/png' as const },
+        },
+        achievement: {
+          ...base.achievement,
+          image: { url: 'https://northside.example/badges/forklift.png', caption: 'Forklift badge' },
+        },
       }
     },
   ],
@@ -73,29 +91,48 @@ const variants: [string, () => Promise<BadgeInput>][] = [
         { criterionId: 'c1', levelId: 'l2' },
         { criterionId: 'c2', levelId: 'l1' },
       ]
-      const base = await sampleBadgeInput({ rubric: slugRubric, scores, learner: { givenName: '王', familyName: '小明', email: '王@例え.jp' } })
-      return { ...base, achievement: { ...base.achievement, achievementType: 'ext:PracticalSkill', rubric: { ...base.achievement.rubric, previousVersionId: null } } }
+      const base = await sampleBadgeInput({
+        rubric: slugRubric,
+        scores,
+        learner: { givenName: '王', familyName: '小明', email: '王@例え.jp' },
+      })
+      return {
+        ...base,
+        achievement: {
+          ...base.achievement,
+          achievementType: 'ext:PracticalSkill',
+          rubric: { ...base.achievement.rubric, previousVersionId: null },
+        },
+      }
     },
   ],
 ]
 
 describe('ob3-builder', () => {
-  it.each(variants)('%s: passes the official schema, the rubric rules and JSON-LD safe mode', async (_name, make) => {
-    const credential = buildOpenBadgeCredential(await make())
-    await expectIssuable(credential)
-  })
+  it.each(variants)(
+    '%s: passes the official schema, the rubric rules and JSON-LD safe mode',
+    async (_name, make) => {
+      const credential = buildOpenBadgeCredential(await make())
+      await expectIssuable(credential)
+    },
+  )
 
   it('random rubrics and passing score sheets all yield issuable credentials', async () => {
     let seed = 20250314
-    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
-    const pick = <T,>(xs: T[]): T => xs[Math.floor(rand() * xs.length)] as T
+    const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
+    const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)] as T
     let built = 0
     for (let n = 0; n < 40; n++) {
       const criteria = Array.from({ length: 1 + Math.floor(rand() * 6) }, (_, i) => {
         let points = 0
         const levels = Array.from({ length: 1 + Math.floor(rand() * 5) }, (_, j) => {
           points += pick([0, 0.5, 1, 2, 0.25])
-          return { id: pick([`l${j}`, crypto.randomUUID()]), label: `Level ${j}`, description: pick(['', 'desc']), points }
+          return {
+            id: pick([`l${j}`, crypto.randomUUID()]),
+            label: `Level ${j}`,
+            description: pick(['', 'desc']),
+            points,
+          }
         })
         const critical = rand() < 0.3
         return {
@@ -108,13 +145,29 @@ describe('ob3-builder', () => {
           levels,
         }
       })
-      const rubric: RubricContent = { criteria, passing: pick([{ minTotal: 0, unit: 'points' as const }, { minTotal: 50, unit: 'percent' as const }, { minTotal: 100, unit: 'percent' as const }]) }
+      const rubric: RubricContent = {
+        criteria,
+        passing: pick([
+          { minTotal: 0, unit: 'points' as const },
+          { minTotal: 50, unit: 'percent' as const },
+          { minTotal: 100, unit: 'percent' as const },
+        ]),
+      }
       // Top levels always pass a satisfiable rubric; random levels sometimes do.
-      const scores = criteria.map((c) => ({ criterionId: c.id, levelId: (rand() < 0.5 ? c.levels.at(-1) : pick(c.levels))!.id }))
+      const scores = criteria.map((c) => ({
+        criterionId: c.id,
+        levelId: (rand() < 0.5 ? c.levels.at(-1) : pick(c.levels))!.id,
+      }))
       const outcome = computeOutcome(rubric, scores)
       if (!outcome.passed) continue
       const base = await sampleBadgeInput({ rubric, scores })
-      const credential = buildOpenBadgeCredential({ ...base, achievement: { ...base.achievement, rubric: { ...base.achievement.rubric, contentHash: rubricHash(rubric) } } })
+      const credential = buildOpenBadgeCredential({
+        ...base,
+        achievement: {
+          ...base.achievement,
+          rubric: { ...base.achievement.rubric, contentHash: rubricHash(rubric) },
+        },
+      })
       await expectIssuable(credential)
       built++
     }
@@ -142,7 +195,10 @@ describe('ob3-builder', () => {
       email: 'certs@northside.example',
     })
     expect(c.credentialSchema).toEqual([
-      { id: 'https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json', type: '1EdTechJsonSchemaValidator2019' },
+      {
+        id: 'https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json',
+        type: '1EdTechJsonSchemaValidator2019',
+      },
     ])
     expect(c.credentialStatus).toEqual({
       id: 'https://status.northside.example/lists/1#4211',
@@ -154,29 +210,59 @@ describe('ob3-builder', () => {
     const s = c.credentialSubject
     expect(s.type).toEqual(['AchievementSubject', 'Profile'])
     expect(s).toMatchObject({ givenName: 'Nguyễn Thị', familyName: 'Mai', name: 'Nguyễn Thị Mai' })
-    expect(s.source).toEqual({ id: 'urn:uuid:0196f3a2-0000-7000-8000-00000000b001', type: ['Profile'], name: 'R. Okafor' })
+    expect(s.source).toEqual({
+      id: 'urn:uuid:0196f3a2-0000-7000-8000-00000000b001',
+      type: ['Profile'],
+      name: 'R. Okafor',
+    })
     expect(JSON.stringify(c)).not.toMatch(/mai\.nguyen@example\.org/i)
   })
 
   it('hashes the normalized email with the salt (sha256$hex of email ‖ salt)', async () => {
     const c: Obj = buildOpenBadgeCredential(await sampleBadgeInput())
-    const expected = createHash('sha256').update('mai.nguyen@example.org' + 'f00dfeedf00dfeed').digest('hex')
+    const expected = createHash('sha256')
+      .update('mai.nguyen@example.org' + 'f00dfeedf00dfeed')
+      .digest('hex')
     expect(c.credentialSubject.identifier).toEqual([
-      { type: 'IdentityObject', identityType: 'emailAddress', hashed: true, identityHash: `sha256$${expected}`, salt: 'f00dfeedf00dfeed' },
+      {
+        type: 'IdentityObject',
+        identityType: 'emailAddress',
+        hashed: true,
+        identityHash: `sha256$${expected}`,
+        salt: 'f00dfeedf00dfeed',
+      },
     ])
     const noSalt: Obj = buildOpenBadgeCredential(await sampleBadgeInput({ learner: { salt: undefined } }))
     expect(noSalt.credentialSubject.identifier[0].salt).toMatch(/^[0-9a-f]{32}$/)
-    const ext: Obj = buildOpenBadgeCredential(await sampleBadgeInput({ learner: { email: null, externalId: 'STU-42', externalIdType: 'sisSourcedId' } }))
-    expect(ext.credentialSubject.identifier[0]).toMatchObject({ identityType: 'sisSourcedId', identityHash: `sha256$${createHash('sha256').update('STU-42f00dfeedf00dfeed').digest('hex')}` })
+    const ext: Obj = buildOpenBadgeCredential(
+      await sampleBadgeInput({
+        learner: { email: null, externalId: 'STU-42', externalIdType: 'sisSourcedId' },
+      }),
+    )
+    expect(ext.credentialSubject.identifier[0]).toMatchObject({
+      identityType: 'sisSourcedId',
+      identityHash: `sha256$${createHash('sha256').update('STU-42f00dfeedf00dfeed').digest('hex')}`,
+    })
   })
 
   it('maps the rubric: weighted points low→high, requiredLevel for critical criteria, total and status', async () => {
     const input = await sampleBadgeInput()
     const c: Obj = buildOpenBadgeCredential(input)
     const a = c.credentialSubject.achievement
-    expect(a).toMatchObject({ id: 'urn:uuid:0196f3a2-0000-7000-8000-00000000d003', type: ['Achievement'], achievementType: 'Assessment', version: '3' })
+    expect(a).toMatchObject({
+      id: 'urn:uuid:0196f3a2-0000-7000-8000-00000000d003',
+      type: ['Achievement'],
+      achievementType: 'Assessment',
+      version: '3',
+    })
     const rds: Obj[] = a.resultDescription
-    expect(rds.map((r) => r.resultType)).toEqual(['RubricCriterionLevel', 'RubricCriterionLevel', 'RubricCriterionLevel', 'RubricScore', 'Status'])
+    expect(rds.map((r) => r.resultType)).toEqual([
+      'RubricCriterionLevel',
+      'RubricCriterionLevel',
+      'RubricCriterionLevel',
+      'RubricScore',
+      'Status',
+    ])
     expect(rds[0]!.rubricCriterionLevel.map((l: Obj) => l.points)).toEqual(['0', '2', '4', '6']) // weight 2
     expect(rds[2]!.rubricCriterionLevel.map((l: Obj) => l.points)).toEqual(['0', '0.5', '1', '1.5']) // weight 0.5
     expect(rds[0]!.requiredLevel).toBe(rds[0]!.rubricCriterionLevel[2].id) // 'Competent'
@@ -215,7 +301,10 @@ describe('ob3-builder', () => {
       mediaType: 'image/jpeg',
       digestSRI: `sha256-${sha.digest('base64')}`,
     })
-    expect(c.evidence[1]).toMatchObject({ type: ['Evidence'], narrative: 'Observed a full shift-start inspection and three pallet moves.' })
+    expect(c.evidence[1]).toMatchObject({
+      type: ['Evidence'],
+      narrative: 'Observed a full shift-start inspection and three pallet moves.',
+    })
     const bad = await sampleBadgeInput({}, { evidence: [{ id: 'data:text/plain;base64,aGk=' }] })
     expect(() => buildOpenBadgeCredential(bad)).toThrow(/data: URI/)
   })
@@ -248,7 +337,10 @@ describe('ob3-builder', () => {
       { criterionId: 'parking', levelId: 'parking-proficient' },
     ]
     const cases: [Partial<BadgeInput>, RegExp][] = [
-      [{ scores: failing, outcome: { passed: false, total: computeOutcome(forkliftRubric, failing).total } }, /does not pass.*Pre-operation inspection/],
+      [
+        { scores: failing, outcome: { passed: false, total: computeOutcome(forkliftRubric, failing).total } },
+        /does not pass.*Pre-operation inspection/,
+      ],
       [{ scores: base.scores.slice(0, 2) }, /not scored: parking/],
       [{ scores: [...base.scores.slice(0, 2), { criterionId: 'parking', levelId: 'nope' }] }, /level nope/],
       [{ outcome: { passed: false, total: base.outcome.total } }, /outcome\.passed/],
@@ -268,7 +360,10 @@ describe('ob3-builder', () => {
       } catch (e) {
         error = e
       }
-      expect(error, String(message)).toMatchObject({ code: 'validation', message: expect.stringMatching(message) })
+      expect(error, String(message)).toMatchObject({
+        code: 'validation',
+        message: expect.stringMatching(message),
+      })
     }
   })
 })

@@ -1,7 +1,12 @@
 import { CompactSign, importJWK } from 'jose'
 import { base64urlnopad } from '@scure/base'
 import { describe, expect, it } from 'vitest'
-import { decodeQrToken, signQrToken, verifyQrToken, QR_TOKEN_MAX_LENGTH } from '../../src/core/credentials/qr-token'
+import {
+  decodeQrToken,
+  signQrToken,
+  verifyQrToken,
+  QR_TOKEN_MAX_LENGTH,
+} from '../../src/core/credentials/qr-token'
 import { generateIssuerKey, issuerIdOf } from '../../src/core/crypto/keys'
 import { testKeys } from './fixtures'
 
@@ -20,7 +25,10 @@ const realistic: [string, string][] = [
   ['ሰላማዊት ገብረ መድኅን', 'የኤሌክትሪክ ደህንነት ተግባራዊ ምዘና'],
   ['Σωκράτης Παπαδόπουλος-Οικονόμου', 'Πιστοποίηση Ασφαλούς Χειρισμού Περονοφόρου Ανυψωτικού Οχήματος'],
   ['देवनागरी नामस्थान उदाहरण', 'विद्युत सुरक्षा व्यावहारिक मूल्यांकन स्तर तीन (उन्नत)'],
-  ['Maximilian Alexander von Hohenzollern-Sigmaringen', 'Advanced Certificate in Occupational Health and Safety for Warehouse and Logistics Supervisors (Level 4)'],
+  [
+    'Maximilian Alexander von Hohenzollern-Sigmaringen',
+    'Advanced Certificate in Occupational Health and Safety for Warehouse and Logistics Supervisors (Level 4)',
+  ],
   ['👩🏽‍🔧 Zoë', 'Welding 🔥 Safety'],
 ]
 
@@ -47,11 +55,20 @@ describe('QR token', () => {
   it('shortens the achievement name first, on grapheme boundaries, and never the credential id', async () => {
     const keys = await testKeys()
     const achievementName = '叉車操作'.repeat(40) + ' 👩🏽‍🔧👩🏽‍🔧👩🏽‍🔧'
-    const token = await signQrToken({ ...base, achievementName, credentialId: 'https://credentials.northside.example/c/0196f3a2-6c1e-7b3d-9a4f-2e8c1d5b7a90' }, keys.ed25519)
+    const token = await signQrToken(
+      {
+        ...base,
+        achievementName,
+        credentialId: 'https://credentials.northside.example/c/0196f3a2-6c1e-7b3d-9a4f-2e8c1d5b7a90',
+      },
+      keys.ed25519,
+    )
     expect(token.length).toBeLessThanOrEqual(QR_TOKEN_MAX_LENGTH)
     const t = decodeQrToken(token)
     expect(t.truncated).toBe(true)
-    expect(t.credentialId).toBe('https://credentials.northside.example/c/0196f3a2-6c1e-7b3d-9a4f-2e8c1d5b7a90')
+    expect(t.credentialId).toBe(
+      'https://credentials.northside.example/c/0196f3a2-6c1e-7b3d-9a4f-2e8c1d5b7a90',
+    )
     expect(t.learnerName).toBe(base.learnerName)
     expect(t.achievementName.endsWith('…')).toBe(true)
     expect(achievementName.startsWith(t.achievementName.slice(0, -1))).toBe(true)
@@ -74,7 +91,9 @@ describe('QR token', () => {
 
     // Another key signs the same claims but keeps our issuer key in the payload: the signature fails.
     const other = await generateIssuerKey('Ed25519')
-    const forged = await new CompactSign(payload).setProtectedHeader({ alg: 'Ed25519', typ: 'TQ1' }).sign(await importJWK(other.privateJwk, 'Ed25519'))
+    const forged = await new CompactSign(payload)
+      .setProtectedHeader({ alg: 'Ed25519', typ: 'TQ1' })
+      .sign(await importJWK(other.privateJwk, 'Ed25519'))
     expect((await verifyQrToken(forged)).ok).toBe(false)
 
     // An attacker re-signing with their own key must name their own key: it verifies, but as *their* issuer id.
@@ -92,7 +111,12 @@ describe('QR token', () => {
     const keys = await testKeys()
     const token = await signQrToken(base, keys.ed25519)
     const [, p, s] = token.split('.') as [string, string, string]
-    for (const header of [{ alg: 'none', typ: 'TQ1' }, { alg: 'EdDSA', typ: 'TQ1' }, { alg: 'Ed25519', typ: 'TQ1', kid: 'x' }, { alg: 'Ed25519' }]) {
+    for (const header of [
+      { alg: 'none', typ: 'TQ1' },
+      { alg: 'EdDSA', typ: 'TQ1' },
+      { alg: 'Ed25519', typ: 'TQ1', kid: 'x' },
+      { alg: 'Ed25519' },
+    ]) {
       const h = base64urlnopad.encode(new TextEncoder().encode(JSON.stringify(header)))
       expect(() => decodeQrToken(`${h}.${p}.${s}`)).toThrow(/header must be exactly/)
       expect((await verifyQrToken(`${h}.${p}.${s}`)).ok).toBe(false)

@@ -3,6 +3,8 @@ import { buildOpenBadgeCredential } from '../../src/core/credentials/ob3-builder
 import { checkRubricConsistency, type RubricIssue } from '../../src/core/verify/rubric-consistency'
 import { readSharedJson, sampleBadgeInput } from './fixtures'
 
+// Tests reach deep into credential JSON; typing every path would hide the intent.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = Record<string, any>
 const rules = (issues: RubricIssue[]): number[] => [...new Set(issues.map((i) => i.rule))].sort()
 
@@ -12,7 +14,9 @@ async function sample(): Promise<Obj> {
 
 describe('rubric consistency (ob3.md §1.7 rules 1-5, plus Tessera rules 6-8)', () => {
   it('accepts the research worked example and the spec basic example', () => {
-    expect(checkRubricConsistency(readSharedJson('examples/mapping/ob3-example-rubric-credential.json'))).toEqual([])
+    expect(
+      checkRubricConsistency(readSharedJson('examples/mapping/ob3-example-rubric-credential.json')),
+    ).toEqual([])
     expect(checkRubricConsistency(readSharedJson('examples/spec/basicOpenBadgeCredential.json'))).toEqual([])
   })
 
@@ -34,7 +38,13 @@ describe('rubric consistency (ob3.md §1.7 rules 1-5, plus Tessera rules 6-8)', 
     const c = await sample()
     const rds = c.credentialSubject.achievement.resultDescription
     c.credentialSubject.result[0].achievedLevel = rds[1].rubricCriterionLevel[0].id
-    expect(checkRubricConsistency(c)).toContainEqual(expect.objectContaining({ rule: 2, severity: 'error', path: ['credentialSubject', 'result', 0, 'achievedLevel'] }))
+    expect(checkRubricConsistency(c)).toContainEqual(
+      expect.objectContaining({
+        rule: 2,
+        severity: 'error',
+        path: ['credentialSubject', 'result', 0, 'achievedLevel'],
+      }),
+    )
   })
 
   it('rule 3: a Status result needs a status', async () => {
@@ -70,7 +80,8 @@ describe('rubric consistency (ob3.md §1.7 rules 1-5, plus Tessera rules 6-8)', 
 
     const d = await sample()
     // Inspection below its required level while the status says Completed.
-    d.credentialSubject.result[0].achievedLevel = d.credentialSubject.achievement.resultDescription[0].rubricCriterionLevel[1].id
+    d.credentialSubject.result[0].achievedLevel =
+      d.credentialSubject.achievement.resultDescription[0].rubricCriterionLevel[1].id
     d.credentialSubject.result[3].value = '4.5'
     const issues = checkRubricConsistency(d)
     expect(rules(issues)).toEqual([7])

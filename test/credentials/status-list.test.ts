@@ -59,7 +59,13 @@ describe('Bitstring Status List', () => {
   it('builds and signs a BitstringStatusListCredential that verifies and reads back', async () => {
     const keys = await testKeys()
     const list = await signStatusListCredential(
-      { listUrl: LIST_URL, issuer: issuerIdOf(keys.ed25519), bits: [4211], validFrom: new Date('2025-03-15T00:00:00Z'), validUntil: new Date('2025-04-14T00:00:00Z') },
+      {
+        listUrl: LIST_URL,
+        issuer: issuerIdOf(keys.ed25519),
+        bits: [4211],
+        validFrom: new Date('2025-03-15T00:00:00Z'),
+        validUntil: new Date('2025-04-14T00:00:00Z'),
+      },
       keys.ed25519.privateJwk,
     )
     expect(list).toMatchObject({

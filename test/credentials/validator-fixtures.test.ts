@@ -16,7 +16,10 @@ function expectThirdPartyValid(r: VerificationReport): void {
   expect(r.verified).toBe(true)
   expect(check(r, 'proof').status).toBe('passed')
   expect(r.issuer?.trusted).toBe(false)
-  expect(check(r, 'issuer')).toMatchObject({ status: 'warning', message: expect.stringMatching(/Third-party credential: the signature is valid/) })
+  expect(check(r, 'issuer')).toMatchObject({
+    status: 'warning',
+    message: expect.stringMatching(/Third-party credential: the signature is valid/),
+  })
 }
 
 describe('1EdTech validator fixtures', () => {
@@ -27,14 +30,24 @@ describe('1EdTech validator fixtures', () => {
   })
 
   it('valid/simple-did-key-method.json (did:key): valid, third-party', async () => {
-    expectThirdPartyValid(await verifyCredential(readSharedJson('examples/validator/valid/simple-did-key-method.json'), { now: NOW }))
+    expectThirdPartyValid(
+      await verifyCredential(readSharedJson('examples/validator/valid/simple-did-key-method.json'), {
+        now: NOW,
+      }),
+    )
   })
 
   it('valid fixtures are trusted when their issuer and key are in the trust list', async () => {
     const c = readSharedJson('examples/validator/valid/simple.json')
     const r = await verifyCredential(c, {
       now: NOW,
-      trustedIssuers: [{ id: 'https://example.com/issuers/876543', name: 'Example Corp (vetted)', publicJwks: [{ kty: 'OKP', crv: 'Ed25519', x: 'S96v3i6ovu-t2MaZtcfgcEz1EVTVLheyC3EzfKBMxaU' }] }],
+      trustedIssuers: [
+        {
+          id: 'https://example.com/issuers/876543',
+          name: 'Example Corp (vetted)',
+          publicJwks: [{ kty: 'OKP', crv: 'Ed25519', x: 'S96v3i6ovu-t2MaZtcfgcEz1EVTVLheyC3EzfKBMxaU' }],
+        },
+      ],
     })
     expect(check(r, 'issuer')).toMatchObject({ status: 'passed' })
     expect(r.issuer).toMatchObject({ trusted: true, name: 'Example Corp (vetted)' })
@@ -42,39 +55,62 @@ describe('1EdTech validator fixtures', () => {
     const wrongKey = await verifyCredential(c, {
       now: NOW,
       requireTrustedIssuer: true,
-      trustedIssuers: [{ id: 'https://example.com/issuers/876543', publicJwks: [{ kty: 'OKP', crv: 'Ed25519', x: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }] }],
+      trustedIssuers: [
+        {
+          id: 'https://example.com/issuers/876543',
+          publicJwks: [{ kty: 'OKP', crv: 'Ed25519', x: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }],
+        },
+      ],
     })
     expect(wrongKey.verified).toBe(false)
     expect(check(wrongKey, 'issuer').status).toBe('failed')
   })
 
   it('invalid/simple-err-proof-value.json: the proof fails', async () => {
-    const r = await verifyCredential(readSharedJson('examples/validator/invalid/simple-err-proof-value.json'), { now: NOW })
+    const r = await verifyCredential(
+      readSharedJson('examples/validator/invalid/simple-err-proof-value.json'),
+      { now: NOW },
+    )
     expect(r.verified).toBe(false)
-    expect(check(r, 'proof')).toMatchObject({ status: 'failed', message: expect.stringMatching(/signature does not match/) })
+    expect(check(r, 'proof')).toMatchObject({
+      status: 'failed',
+      message: expect.stringMatching(/signature does not match/),
+    })
     expect(check(r, 'schema').status).toBe('passed')
   })
 
   it('invalid/simple-err-expired.json: signature fine, expired', async () => {
-    const r = await verifyCredential(readSharedJson('examples/validator/invalid/simple-err-expired.json'), { now: NOW })
+    const r = await verifyCredential(readSharedJson('examples/validator/invalid/simple-err-expired.json'), {
+      now: NOW,
+    })
     expect(r.verified).toBe(false)
     expect(check(r, 'proof').status).toBe('passed')
-    expect(check(r, 'dates')).toMatchObject({ status: 'failed', message: expect.stringMatching(/^Expired on 2010-01-01/) })
+    expect(check(r, 'dates')).toMatchObject({
+      status: 'failed',
+      message: expect.stringMatching(/^Expired on 2010-01-01/),
+    })
   })
 
   it('invalid/simple-err-context.json: the VC context is missing (schema)', async () => {
-    const r = await verifyCredential(readSharedJson('examples/validator/invalid/simple-err-context.json'), { now: NOW })
+    const r = await verifyCredential(readSharedJson('examples/validator/invalid/simple-err-context.json'), {
+      now: NOW,
+    })
     expect(r.verified).toBe(false)
     expect(check(r, 'schema')).toMatchObject({ status: 'failed', message: expect.stringMatching(/@context/) })
   })
 
   it('invalid/…-result-description-type.json: a ResultDescription has the wrong type (schema)', async () => {
     const r = await verifyCredential(
-      readSharedJson('examples/validator/invalid/simple-err-credential-subject-achievement-result-description-type.json'),
+      readSharedJson(
+        'examples/validator/invalid/simple-err-credential-subject-achievement-result-description-type.json',
+      ),
       { now: NOW },
     )
     expect(r.verified).toBe(false)
-    expect(check(r, 'schema')).toMatchObject({ status: 'failed', message: expect.stringMatching(/resultDescription/) })
+    expect(check(r, 'schema')).toMatchObject({
+      status: 'failed',
+      message: expect.stringMatching(/resultDescription/),
+    })
   })
 
   it('status/credential-status-revoked.json with the testlist held: signature valid, revoked (index 23)', async () => {
@@ -85,17 +121,28 @@ describe('1EdTech validator fixtures', () => {
     expect(r.verified).toBe(false)
     expect(check(r, 'proof').status).toBe('passed')
     expect(check(r, 'schema').status).toBe('passed') // single-object proof is accepted
-    expect(check(r, 'status')).toMatchObject({ status: 'failed', message: expect.stringMatching(/^Revoked by the issuer/) })
+    expect(check(r, 'status')).toMatchObject({
+      status: 'failed',
+      message: expect.stringMatching(/^Revoked by the issuer/),
+    })
   })
 
   it('status/credential-status-revoked.json without the list: "status not checked", never "valid"', async () => {
-    const r = await verifyCredential(readSharedJson('examples/validator/status/credential-status-revoked.json'), { now: NOW })
-    expect(check(r, 'status')).toMatchObject({ status: 'warning', message: expect.stringMatching(/^Status not checked/) })
+    const r = await verifyCredential(
+      readSharedJson('examples/validator/status/credential-status-revoked.json'),
+      { now: NOW },
+    )
+    expect(check(r, 'status')).toMatchObject({
+      status: 'warning',
+      message: expect.stringMatching(/^Status not checked/),
+    })
     expect(check(r, 'status').message).not.toMatch(/not revoked/i)
   })
 
   it('baked/simple-json.png: valid, third-party', async () => {
-    const r = await verifyCredential(readSharedBytes('examples/validator/baked/simple-json.png'), { now: NOW })
+    const r = await verifyCredential(readSharedBytes('examples/validator/baked/simple-json.png'), {
+      now: NOW,
+    })
     expect(r).toMatchObject({ kind: 'png', embedded: 'json' })
     expectThirdPartyValid(r)
   })
@@ -114,8 +161,14 @@ describe('1EdTech validator fixtures', () => {
   })
 
   it('the JWT fixtures fail when RS256 is not an allowed algorithm', async () => {
-    const r = await verifyCredential(readSharedText('examples/validator/baked/simple-jwt.svg'), { now: NOW, jwtAlgorithms: ['ES256'] })
+    const r = await verifyCredential(readSharedText('examples/validator/baked/simple-jwt.svg'), {
+      now: NOW,
+      jwtAlgorithms: ['ES256'],
+    })
     expect(r.verified).toBe(false)
-    expect(check(r, 'proof')).toMatchObject({ status: 'failed', message: expect.stringMatching(/alg "RS256" is not allowed/) })
+    expect(check(r, 'proof')).toMatchObject({
+      status: 'failed',
+      message: expect.stringMatching(/alg "RS256" is not allowed/),
+    })
   })
 })

@@ -11,7 +11,9 @@ const preview = async (name: string, extra: Parameters<typeof importOf>[1] = {})
 }
 
 const problemLines = (r: ImportReport): string[] =>
-  r.problems.map((p) => `row ${p.row} (line ${p.line})${p.column === null ? '' : `, ${p.column}`}: ${p.reason}`)
+  r.problems.map(
+    (p) => `row ${p.row} (line ${p.line})${p.column === null ? '' : `, ${p.column}`}: ${p.reason}`,
+  )
 
 describe('CSV corpus: reports', () => {
   it('good-multiscript.csv: 13 learners in 9 scripts, CRLF, a quoted value with a line break', async () => {
@@ -47,7 +49,10 @@ describe('CSV corpus: reports', () => {
       line: 12,
       values: { given_name: 'Seán', family_name: "O'Brien, Jr.", notes: 'Two lines:\r\nfirst aid certified' },
     })
-    expect(byRow.get(13)).toMatchObject({ line: 14, values: { given_name: 'José María', family_name: 'Núñez' } })
+    expect(byRow.get(13)).toMatchObject({
+      line: 14,
+      values: { given_name: 'José María', family_name: 'Núñez' },
+    })
     expect(byRow.get(10)?.values.notes).toBe('Prefers "Léna"; left-handed')
     expect(byRow.get(3)?.values.phone).toBe('٠٥٠١٢٣٤٥٦٧')
     expect(byRow.get(6)?.values).toEqual({
@@ -64,7 +69,15 @@ describe('CSV corpus: reports', () => {
     expect(r.bom).toBe(true)
     expect(r.delimiter).toBe(';')
     expect(r.headers[0]).toBe('Prénom') // the BOM is not part of the first header
-    expect(r.columns.map((c) => c.field)).toEqual(['given_name', 'family_name', 'email', 'phone', 'external_id', 'cohort', 'notes'])
+    expect(r.columns.map((c) => c.field)).toEqual([
+      'given_name',
+      'family_name',
+      'email',
+      'phone',
+      'external_id',
+      'cohort',
+      'notes',
+    ])
     expect(r.counts.toCreate).toBe(3)
     expect(r.sample[1]?.values.notes).toBe('Allergie; noix')
   })
@@ -74,10 +87,20 @@ describe('CSV corpus: reports', () => {
     expect(tab.delimiter).toBe('\t')
     expect(tab.columns.map((c) => c.field)).toEqual(['given_name', 'family_name', 'email', 'external_id'])
     expect(tab.counts.toCreate).toBe(3)
-    expect(tab.sample[2]?.values).toEqual({ given_name: 'Chinua', family_name: 'Achebe', external_id: 'NG-1' })
+    expect(tab.sample[2]?.values).toEqual({
+      given_name: 'Chinua',
+      family_name: 'Achebe',
+      external_id: 'NG-1',
+    })
 
     const ar = await preview('arabic-headers.csv')
-    expect(ar.columns.map((c) => c.field)).toEqual(['given_name', 'family_name', 'email', 'phone', 'external_id'])
+    expect(ar.columns.map((c) => c.field)).toEqual([
+      'given_name',
+      'family_name',
+      'email',
+      'phone',
+      'external_id',
+    ])
     expect(ar.problems).toEqual([])
     expect(ar.sample[0]?.values.phone).toBe('٠٦١٢٣٤٥٦٧٨')
   })
@@ -97,10 +120,16 @@ describe('CSV corpus: reports', () => {
       'row 14 (line 14), given_name: longer than 200 characters',
       'row 15 (line 15), family_name: contains a line break, tab or other control character',
     ])
-    expect(r.problems.map((p) => p.value).slice(0, 3)).toEqual(['kofi@', 'ama.owusu.example.org', 'yaw@@example.org'])
+    expect(r.problems.map((p) => p.value).slice(0, 3)).toEqual([
+      'kofi@',
+      'ama.owusu.example.org',
+      'yaw@@example.org',
+    ])
     expect(r.counts).toMatchObject({ rows: 14, blank: 1, invalid: 11, toCreate: 2 })
     expect(r.canImport).toBe(false)
-    expect(r.blockedBy).toBe('11 of 13 rows have problems: fix them, or leave them out (skipInvalid) and import the others')
+    expect(r.blockedBy).toBe(
+      '11 of 13 rows have problems: fix them, or leave them out (skipInvalid) and import the others',
+    )
     expect((await preview('bad-rows.csv', { skipInvalid: true })).canImport).toBe(true)
   })
 
@@ -119,7 +148,9 @@ describe('CSV corpus: reports', () => {
   it('a semicolon file forced to commas names the semicolon', async () => {
     const r = await preview('semicolon-bom.csv', { delimiter: ',' })
     expect(r.delimiterDetected).toBe(false)
-    expect(r.fileErrors[0]?.message).toContain('Is the delimiter right? The file was read with the chosen comma but the header contains a semicolon (;)')
+    expect(r.fileErrors[0]?.message).toContain(
+      'Is the delimiter right? The file was read with the chosen comma but the header contains a semicolon (;)',
+    )
   })
 
   it('broken-quotes-unclosed.csv: the row and the line where the quote opens', async () => {
@@ -140,7 +171,12 @@ describe('CSV corpus: reports', () => {
   it('broken-quotes-stray.csv: text after a closing quote', async () => {
     const r = await preview('broken-quotes-stray.csv')
     expect(r.fileErrors).toEqual([
-      { row: 3, line: 3, message: 'row 3 (line 3): a quoted value has text after its closing " — inside quotes, write a quote as ""' },
+      {
+        row: 3,
+        line: 3,
+        message:
+          'row 3 (line 3): a quoted value has text after its closing " — inside quotes, write a quote as ""',
+      },
     ])
   })
 
@@ -161,7 +197,9 @@ describe('CSV corpus: reports', () => {
 
   it('utf16le.csv: refused as UTF-16', async () => {
     const r = await preview('utf16le.csv')
-    expect(r.fileErrors.map((e) => e.message)).toEqual(['The file is UTF-16 (little-endian), not UTF-8: save it again as "CSV UTF-8".'])
+    expect(r.fileErrors.map((e) => e.message)).toEqual([
+      'The file is UTF-16 (little-endian), not UTF-8: save it again as "CSV UTF-8".',
+    ])
   })
 
   it('empty.csv and header-only.csv', async () => {
@@ -169,18 +207,47 @@ describe('CSV corpus: reports', () => {
     expect(empty.fileErrors).toEqual([{ row: null, line: null, message: 'The file is empty.' }])
     expect(empty.canImport).toBe(false)
     const header = await preview('header-only.csv')
-    expect(header.fileErrors).toEqual([{ row: 1, line: 1, message: 'The file has a header row but no learners below it.' }])
+    expect(header.fileErrors).toEqual([
+      { row: 1, line: 1, message: 'The file has a header row but no learners below it.' },
+    ])
     expect(header.headers).toEqual(['given_name', 'family_name', 'email'])
   })
 
   it('duplicates.csv: repeats within the file (any email case, same external id)', async () => {
     const r = await preview('duplicates.csv')
     expect(r.duplicates).toEqual([
-      { row: 4, line: 4, field: 'email', value: 'Amina.Diallo@Example.org', sameAsRow: 2, learnerId: null, learnerName: null, action: 'skip' },
-      { row: 5, line: 5, field: 'external_id', value: 'S-002', sameAsRow: 3, learnerId: null, learnerName: null, action: 'skip' },
+      {
+        row: 4,
+        line: 4,
+        field: 'email',
+        value: 'Amina.Diallo@Example.org',
+        sameAsRow: 2,
+        learnerId: null,
+        learnerName: null,
+        action: 'skip',
+      },
+      {
+        row: 5,
+        line: 5,
+        field: 'external_id',
+        value: 'S-002',
+        sameAsRow: 3,
+        learnerId: null,
+        learnerName: null,
+        action: 'skip',
+      },
     ])
     expect(r.counts).toMatchObject({ duplicatesInFile: 2, duplicatesExisting: 0, toCreate: 6, toSkip: 2 })
-    expect(r.sample.map((s) => `${s.row}:${s.action}`)).toEqual(['2:create', '3:create', '4:skip', '5:skip', '6:create', '7:create', '8:create', '9:create'])
+    expect(r.sample.map((s) => `${s.row}:${s.action}`)).toEqual([
+      '2:create',
+      '3:create',
+      '4:skip',
+      '5:skip',
+      '6:create',
+      '7:create',
+      '8:create',
+      '9:create',
+    ])
   })
 
   it('custom-headers.csv: no given-name column until the mapping names one', async () => {
@@ -205,7 +272,12 @@ describe('CSV corpus: reports', () => {
       ['Group code', 'cohort', 'mapped'],
       ['Remarks', null, 'ignored'],
     ])
-    expect(mapped.sample[0]?.values).toEqual({ given_name: 'Amina', family_name: 'Diallo', email: 'amina@example.org', cohort: 'W-26' })
+    expect(mapped.sample[0]?.values).toEqual({
+      given_name: 'Amina',
+      family_name: 'Diallo',
+      email: 'amina@example.org',
+      cohort: 'W-26',
+    })
   })
 
   it('a mapping naming a missing column, or one field twice, is a file error', async () => {
@@ -213,7 +285,9 @@ describe('CSV corpus: reports', () => {
     expect(missing.fileErrors[0]?.message).toBe(
       'Mapping: the mapping names a column "Studnet" that the file does not have (columns: Student, Surname, Contact, Group code, Remarks).',
     )
-    const twice = await preview('custom-headers.csv', { mapping: { Student: 'given_name', Contact: 'given_name' } })
+    const twice = await preview('custom-headers.csv', {
+      mapping: { Student: 'given_name', Contact: 'given_name' },
+    })
     expect(twice.fileErrors[0]?.message).toBe(
       'Mapping: the mapping puts both column "Student" and column "Contact" into given_name; choose one.',
     )

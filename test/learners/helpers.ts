@@ -11,9 +11,16 @@ export const fixtureBytes = (name: string): Buffer => fs.readFileSync(path.join(
 export const importOf = (
   name: string,
   extra: Partial<OpInput<'learners.importCommit'>> = {},
-): OpInput<'learners.importCommit'> => ({ csvBase64: fixtureBytes(name).toString('base64'), fileName: name, ...extra })
+): OpInput<'learners.importCommit'> => ({
+  csvBase64: fixtureBytes(name).toString('base64'),
+  fileName: name,
+  ...extra,
+})
 
-export const csvInput = (text: string, extra: Partial<OpInput<'learners.importCommit'>> = {}): OpInput<'learners.importCommit'> => ({
+export const csvInput = (
+  text: string,
+  extra: Partial<OpInput<'learners.importCommit'>> = {},
+): OpInput<'learners.importCommit'> => ({
   csvBase64: Buffer.from(text, 'utf8').toString('base64'),
   ...extra,
 })
@@ -24,13 +31,17 @@ export const csvInput = (text: string, extra: Partial<OpInput<'learners.importCo
  */
 export function dumpDatabase(sqlite: Database.Database): Record<string, unknown[]> {
   const tables = sqlite
-    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_stat%' ORDER BY name`)
+    .prepare(
+      `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_stat%' ORDER BY name`,
+    )
     .all() as { name: string }[]
   const dump: Record<string, unknown[]> = {}
   for (const { name } of tables) {
     if (name === 'learner_fts') continue // the virtual table itself; its shadow tables are dumped
     // Some FTS shadow tables are WITHOUT ROWID: sort the rows themselves.
-    dump[name] = (sqlite.prepare(`SELECT * FROM "${name}"`).raw().all() as unknown[][]).map((r) => JSON.stringify(r)).sort()
+    dump[name] = (sqlite.prepare(`SELECT * FROM "${name}"`).raw().all() as unknown[][])
+      .map((r) => JSON.stringify(r))
+      .sort()
   }
   return dump
 }

@@ -6,7 +6,9 @@ import { openInitializedTessera } from '../helpers/temp-db'
 import { importOf } from './helpers'
 
 const names = async (t: Tessera, q: string): Promise<string[]> =>
-  (await t.call('learners.list', { q, limit: 1000 })).items.map((l) => [l.givenName, l.familyName].filter(Boolean).join(' '))
+  (await t.call('learners.list', { q, limit: 1000 })).items.map((l) =>
+    [l.givenName, l.familyName].filter(Boolean).join(' '),
+  )
 
 async function withCorpus(): Promise<Tessera> {
   const t = await openInitializedTessera()
@@ -52,8 +54,8 @@ describe('learner search', () => {
     ['כהן', ['דוד כהן']],
     // Email and external id parts; an apostrophe or comma in a name is not a search term
     ['juergen.mueller@example', ['Jürgen Müller']],
-    ["o'brien", ['Seán O\'Brien, Jr.']],
-    ['IE-001', ['Seán O\'Brien, Jr.']],
+    ["o'brien", ["Seán O'Brien, Jr."]],
+    ['IE-001', ["Seán O'Brien, Jr."]],
     ['zzz', []],
   ])('%s finds %j', async (q, expected) => {
     const t = await withCorpus()
@@ -62,7 +64,19 @@ describe('learner search', () => {
 
   it('user text cannot inject FTS5 syntax', async () => {
     const t = await withCorpus()
-    for (const q of ['"', 'nguyen"', 'NEAR(a b)', 'a OR b', '-helene', 'given_name:helene', '*', '^helene', 'helene AND', '(((', "'; DROP TABLE learner; --"]) {
+    for (const q of [
+      '"',
+      'nguyen"',
+      'NEAR(a b)',
+      'a OR b',
+      '-helene',
+      'given_name:helene',
+      '*',
+      '^helene',
+      'helene AND',
+      '(((',
+      "'; DROP TABLE learner; --",
+    ]) {
       const r = await t.dispatch('learners.list', { q })
       expect(r.ok, q).toBe(true)
     }
@@ -89,10 +103,20 @@ describe('learner search', () => {
       ['Cal', 'Adams'],
       ['Dee', 'Clark'],
     ]) {
-      await t.call('learners.add', { givenName: given!, familyName: family!, cohorts: given === 'Dee' ? [] : ['X'] })
+      await t.call('learners.add', {
+        givenName: given!,
+        familyName: family!,
+        cohorts: given === 'Dee' ? [] : ['X'],
+      })
     }
     const all = await t.call('learners.list', {})
-    expect(all.items.map((l) => `${l.familyName} ${l.givenName}`)).toEqual(['Adams Ben', 'Adams Cal', 'Adams Zoe', 'Brown Amy', 'Clark Dee'])
+    expect(all.items.map((l) => `${l.familyName} ${l.givenName}`)).toEqual([
+      'Adams Ben',
+      'Adams Cal',
+      'Adams Zoe',
+      'Brown Amy',
+      'Clark Dee',
+    ])
     const page = await t.call('learners.list', { limit: 2, offset: 2 })
     expect(page).toMatchObject({ total: 5, limit: 2, offset: 2 })
     expect(page.items.map((l) => l.givenName)).toEqual(['Zoe', 'Amy'])
@@ -105,10 +129,17 @@ describe('learner search', () => {
   })
 
   it('the search key holds folded tokens of names, email and external id', () => {
-    expect(learnerSearchKey({ givenName: 'Jürgen', familyName: 'Müller', email: 'J.Mueller@Example.de', externalId: 'DE-001' })).toBe(
-      'jurgen muller j mueller example de 001 juergen',
+    expect(
+      learnerSearchKey({
+        givenName: 'Jürgen',
+        familyName: 'Müller',
+        email: 'J.Mueller@Example.de',
+        externalId: 'DE-001',
+      }),
+    ).toBe('jurgen muller j mueller example de 001 juergen')
+    expect(learnerSearchKey({ givenName: 'مُحَمَّد', familyName: '', email: null, externalId: null })).toBe(
+      'محمد',
     )
-    expect(learnerSearchKey({ givenName: 'مُحَمَّد', familyName: '', email: null, externalId: null })).toBe('محمد')
   })
 })
 
@@ -117,9 +148,11 @@ describe('learner queries use indexes (EXPLAIN QUERY PLAN)', () => {
     const { page, count } = learnerPageQuery(q)
     const explain = (b: typeof page | typeof count): string[] => {
       const c = b.compile(t.ctx.db)
-      return (t.ctx.database.sqlite.prepare(`EXPLAIN QUERY PLAN ${c.sql}`).all(...(c.parameters as unknown[])) as { detail: string }[]).map(
-        (r) => r.detail,
-      )
+      return (
+        t.ctx.database.sqlite.prepare(`EXPLAIN QUERY PLAN ${c.sql}`).all(...(c.parameters as unknown[])) as {
+          detail: string
+        }[]
+      ).map((r) => r.detail)
     }
     return { page: explain(page), count: explain(count) }
   }
@@ -130,7 +163,8 @@ describe('learner queries use indexes (EXPLAIN QUERY PLAN)', () => {
     // 10,000 learners, and no ANALYZE: the app never runs it, so these are the plans users get.
     const t = await openInitializedTessera()
     await t.call('learners.importCommit', importOf('large-10000.csv', { skipInvalid: true }))
-    const cohortId = (t.ctx.database.sqlite.prepare('SELECT id FROM cohort LIMIT 1').get() as { id: string }).id
+    const cohortId = (t.ctx.database.sqlite.prepare('SELECT id FROM cohort LIMIT 1').get() as { id: string })
+      .id
 
     const list = plan(t, { limit: 50, offset: 0 })
     expect(list.page).toEqual(['SCAN l USING INDEX learner_sort'])
@@ -140,7 +174,10 @@ describe('learner queries use indexes (EXPLAIN QUERY PLAN)', () => {
     expect(inCohort.page.join('\n')).toContain('USING INDEX learner_cohort_cohort (cohort_id=?)')
     expect(fullScan(inCohort.page)).toEqual([])
 
-    for (const q of [{ q: 'nguyen hel', limit: 50, offset: 0 }, { q: 'ka', cohortId, limit: 50, offset: 0 }]) {
+    for (const q of [
+      { q: 'nguyen hel', limit: 50, offset: 0 },
+      { q: 'ka', cohortId, limit: 50, offset: 0 },
+    ]) {
       const search = plan(t, q)
       for (const details of [search.page, search.count]) {
         const text = details.join('\n')
@@ -150,6 +187,8 @@ describe('learner queries use indexes (EXPLAIN QUERY PLAN)', () => {
         expect(fullScan(details)).toEqual([])
       }
     }
-    expect(plan(t, { q: 'nguyen', limit: 50, offset: 0 }).page).toContain('SEARCH l USING INTEGER PRIMARY KEY (rowid=?)')
+    expect(plan(t, { q: 'nguyen', limit: 50, offset: 0 }).page).toContain(
+      'SEARCH l USING INTEGER PRIMARY KEY (rowid=?)',
+    )
   })
 })

@@ -258,6 +258,25 @@ describe('computeOutcome: floating point', () => {
     expect(o).toMatchObject({ total: 0.8, maxTotal: 1, percent: 80, passed: true })
   })
 
+  it('0.57 of 1 point is exactly 57 % (0.57 × 100 is 56.99999999999999 in floating point)', () => {
+    expect(0.57 * 100 < 57).toBe(true) // the trap this guards against
+    const content = rubric(
+      [
+        criterion('a', [
+          ['none', 0],
+          ['most', 0.57],
+          ['all', 1],
+        ]),
+      ],
+      { minTotal: 57, unit: 'percent' },
+    )
+    expect(computeOutcome(content, [score('a', 'most')])).toMatchObject({
+      percent: 57,
+      passed: true,
+      failedRules: [],
+    })
+  })
+
   it('weights of 1.5 with half points are exact at a 70 % boundary', () => {
     // 4 criteria, weight 1.5, levels 0 / 0.5 / 1 / 1.5 / 2.5: max 4 × 1.5 × 2.5 = 15; 70% = 10.5
     const levels: [string, number][] = [

@@ -17,17 +17,27 @@ import { withTessera, type CommandRuntime, type GlobalOptions } from '../runtime
 const collect = (value: string, previous: string[]): string[] => [...previous, value]
 
 /** `--map "E-mail address=email"`: split at the last "=", since a header may contain one. */
-function parseMapping(value: string, previous: Record<string, string>): Record<string, string> {
+function parseMapping(value: string, previous: Record<string, string> | undefined): Record<string, string> {
   const at = value.lastIndexOf('=')
   const column = value.slice(0, at).trim()
   const field = value.slice(at + 1).trim()
   const allowed = [...IMPORT_FIELDS, 'ignore']
-  if (at <= 0 || !column) throw new InvalidArgumentError(`expected COLUMN=FIELD, e.g. "First name=given_name"`)
-  if (!allowed.includes(field)) throw new InvalidArgumentError(`unknown field "${field}"; use one of ${allowed.join(', ')}`)
-  return { ...previous, [column]: field }
+  if (at <= 0 || !column)
+    throw new InvalidArgumentError(`expected COLUMN=FIELD, e.g. "First name=given_name"`)
+  if (!allowed.includes(field))
+    throw new InvalidArgumentError(`unknown field "${field}"; use one of ${allowed.join(', ')}`)
+  return { ...(previous ?? {}), [column]: field }
 }
 
-const DELIMITER_NAMES: Record<string, Delimiter> = { comma: ',', ',': ',', semicolon: ';', ';': ';', tab: '\t', '\\t': '\t', '\t': '\t' }
+const DELIMITER_NAMES: Record<string, Delimiter> = {
+  comma: ',',
+  ',': ',',
+  semicolon: ';',
+  ';': ';',
+  tab: '\t',
+  '\\t': '\t',
+  '\t': '\t',
+}
 
 const positiveInt = (value: string): number => {
   const n = Number(value)
@@ -61,13 +71,18 @@ function learnerCard(l: Learner): string[] {
   ]
 }
 
-const quoted = (s: string | null): string => (s === null ? '' : ` ("${s.replace(/\n/g, '\\n')}")`)
+const quoted = (s: string | null): string => (s ? ` ("${s.replace(/\n/g, '\\n')}")` : '')
 
 /** The import report for a person: columns, counts, every bad row, every duplicate, a sample. */
 export function formatImportReport(r: ImportReport, sampleLimit = 10): string {
   const out: string[] = []
-  const delim = r.delimiter === '\t' ? 'tab' : r.delimiter === ';' ? 'semicolon' : r.delimiter === ',' ? 'comma' : '?'
-  out.push(`File: ${r.fileName ?? '(unnamed)'} — UTF-8${r.bom ? ' with BOM' : ''}, ${delim}-separated${r.delimiterDetected ? ' (detected)' : ''}`)
+  const delim = r.delimiter === '\t' ? 'tab' : r.delimiter === ';' ? 'semicolon' : 'comma'
+  out.push(
+    `File: ${r.fileName ?? '(unnamed)'}` +
+      (r.delimiter
+        ? ` — UTF-8${r.bom ? ' with BOM' : ''}, ${delim}-separated${r.delimiterDetected ? ' (detected)' : ''}`
+        : ''),
+  )
   if (r.columns.length) {
     out.push('Columns:')
     for (const c of r.columns) {
@@ -91,13 +106,19 @@ export function formatImportReport(r: ImportReport, sampleLimit = 10): string {
   )
   if (r.problems.length) {
     out.push(`Problems (${r.problems.length}):`)
-    for (const p of r.problems) out.push(`  row ${p.row}${p.column === null ? '' : `, ${p.column}`}: ${p.reason}${quoted(p.value)}`)
+    for (const p of r.problems)
+      out.push(`  row ${p.row}${p.column === null ? '' : `, ${p.column}`}: ${p.reason}${quoted(p.value)}`)
   }
   if (r.duplicates.length) {
     out.push(`Duplicates (${r.duplicates.length}):`)
     for (const d of r.duplicates) {
-      const what = d.sameAsRow !== null ? `same as row ${d.sameAsRow}` : `already in the database: ${d.learnerName} (${d.learnerId})`
-      out.push(`  row ${d.row}, ${d.field} ${d.value}: ${what} — ${d.action === 'skip' ? 'skipped' : 'will be updated'}`)
+      const what =
+        d.sameAsRow !== null
+          ? `same as row ${d.sameAsRow}`
+          : `already in the database: ${d.learnerName} (${d.learnerId})`
+      out.push(
+        `  row ${d.row}, ${d.field} ${d.value}: ${what} — ${d.action === 'skip' ? 'skipped' : 'will be updated'}`,
+      )
     }
   }
   const sample = r.sample.slice(0, sampleLimit)
@@ -105,7 +126,12 @@ export function formatImportReport(r: ImportReport, sampleLimit = 10): string {
     out.push(`Preview (first ${sample.length} rows):`)
     for (const s of sample) {
       const v = s.values
-      const details = [v.email, v.phone, v.external_id && `id ${v.external_id}`, v.cohort && `cohort ${v.cohort}`].filter(Boolean)
+      const details = [
+        v.email,
+        v.phone,
+        v.external_id && `id ${v.external_id}`,
+        v.cohort && `cohort ${v.cohort}`,
+      ].filter(Boolean)
       out.push(
         `  row ${String(s.row).padEnd(5)} ${s.action.padEnd(7)} ${fullName(v.given_name ?? '', v.family_name ?? '')}${details.length ? '  ' + details.join('  ') : ''}`,
       )
@@ -130,7 +156,8 @@ function refusal(report: ImportReport, dryRun: boolean): string {
 /** Exit 1 having printed the report once: as text above, or inside the single JSON error document. */
 function refuse(rt: CommandRuntime, report: ImportReport, dryRun: boolean): never {
   const message = refusal(report, dryRun)
-  if (rt.out.json) throw new TesseraError('validation', message, { issues: reportIssues(report), details: { report } })
+  if (rt.out.json)
+    throw new TesseraError('validation', message, { issues: reportIssues(report), details: { report } })
   rt.out.result(report, () => formatImportReport(report))
   throw new TesseraError('validation', message)
 }
@@ -148,21 +175,25 @@ function formatImportResult(r: ImportResult): string {
 
 interface ImportOptions {
   dryRun?: boolean
-  map: Record<string, ImportField | 'ignore'>
+  map?: Record<string, ImportField | 'ignore'>
   cohort?: string
   onDuplicate: 'skip' | 'update'
   skipInvalid?: boolean
   delimiter?: string
 }
 
-async function findLearner(rt: CommandRuntime, idOrExternalId: string): Promise<Learner & { assessments: unknown[] }> {
+async function findLearner(
+  rt: CommandRuntime,
+  idOrExternalId: string,
+): Promise<Learner & { assessments: unknown[] }> {
   try {
     return await rt.call('learners.get', { id: idOrExternalId })
   } catch (e) {
     if (!(e instanceof TesseraError && e.code === 'not_found')) throw e
     const found = await rt.call('learners.list', { q: idOrExternalId, limit: 1000 })
     const match = found.items.find((l) => l.externalId === idOrExternalId.normalize('NFC').trim())
-    if (!match) throw new TesseraError('not_found', `No learner has the id or external id "${idOrExternalId}"`)
+    if (!match)
+      throw new TesseraError('not_found', `No learner has the id or external id "${idOrExternalId}"`)
     return rt.call('learners.get', { id: match.id })
   }
 }
@@ -180,20 +211,37 @@ export function registerLearnerCommands(program: Command): void {
     .option('--external-id <id>', 'id in another system (student number...)')
     .option('--notes <text>', 'notes')
     .option('--cohort <name>', 'put the learner in this cohort (created if missing); repeatable', collect, [])
-    .action(async (o: { given: string; family?: string; email?: string; phone?: string; externalId?: string; notes?: string; cohort: string[] }, cmd: Command) => {
-      await withTessera(cmd.optsWithGlobals<GlobalOptions>(), async ({ call, out }) => {
-        const l = await call('learners.add', {
-          givenName: o.given,
-          familyName: o.family,
-          email: o.email,
-          phone: o.phone,
-          externalId: o.externalId,
-          notes: o.notes,
-          cohorts: o.cohort,
+    .action(
+      async (
+        o: {
+          given: string
+          family?: string
+          email?: string
+          phone?: string
+          externalId?: string
+          notes?: string
+          cohort: string[]
+        },
+        cmd: Command,
+      ) => {
+        await withTessera(cmd.optsWithGlobals<GlobalOptions>(), async ({ call, out }) => {
+          const l = await call('learners.add', {
+            givenName: o.given,
+            familyName: o.family,
+            email: o.email,
+            phone: o.phone,
+            externalId: o.externalId,
+            notes: o.notes,
+            cohorts: o.cohort,
+          })
+          out.result(
+            l,
+            () =>
+              `Added ${nameOf(l)} (${l.id})${l.cohorts.length ? ` to ${l.cohorts.map((c) => c.name).join(', ')}` : ''}`,
+          )
         })
-        out.result(l, () => `Added ${nameOf(l)} (${l.id})${l.cohorts.length ? ` to ${l.cohorts.map((c) => c.name).join(', ')}` : ''}`)
-      })
-    })
+      },
+    )
 
   learners
     .command('edit')
@@ -205,49 +253,87 @@ export function registerLearnerCommands(program: Command): void {
     .option('--phone <phone>', 'phone number')
     .option('--external-id <id>', 'id in another system')
     .option('--notes <text>', 'notes')
-    .action(async (idArg: string, o: { given?: string; family?: string; email?: string; phone?: string; externalId?: string; notes?: string }, cmd: Command) => {
-      await withTessera(cmd.optsWithGlobals<GlobalOptions>(), async (rt) => {
-        const current = await findLearner(rt, idArg)
-        const l = await rt.call('learners.update', {
-          id: current.id,
-          expectedVersion: current.version,
-          givenName: o.given,
-          familyName: o.family,
-          email: o.email,
-          phone: o.phone,
-          externalId: o.externalId,
-          notes: o.notes,
+    .action(
+      async (
+        idArg: string,
+        o: {
+          given?: string
+          family?: string
+          email?: string
+          phone?: string
+          externalId?: string
+          notes?: string
+        },
+        cmd: Command,
+      ) => {
+        await withTessera(cmd.optsWithGlobals<GlobalOptions>(), async (rt) => {
+          const current = await findLearner(rt, idArg)
+          const l = await rt.call('learners.update', {
+            id: current.id,
+            expectedVersion: current.version,
+            givenName: o.given,
+            familyName: o.family,
+            email: o.email,
+            phone: o.phone,
+            externalId: o.externalId,
+            notes: o.notes,
+          })
+          rt.out.result(l, () =>
+            l.version === current.version
+              ? `No change to ${nameOf(l)} (${l.id})`
+              : `Saved ${nameOf(l)} (${l.id}), version ${l.version}`,
+          )
         })
-        rt.out.result(l, () =>
-          l.version === current.version ? `No change to ${nameOf(l)} (${l.id})` : `Saved ${nameOf(l)} (${l.id}), version ${l.version}`,
-        )
-      })
-    })
+      },
+    )
 
   learners
     .command('import')
-    .description('import learners from a CSV file (UTF-8; comma, semicolon or tab separated): all rows or none')
+    .description(
+      'import learners from a CSV file (UTF-8; comma, semicolon or tab separated): all rows or none',
+    )
     .argument('<file>', 'the CSV file')
     .option('--dry-run', 'only check the file and show what would happen')
-    .option('--map <column=field>', `use a column for a field (${IMPORT_FIELDS.join(', ')}, ignore); repeatable`, parseMapping, {})
+    .option(
+      '--map <column=field>',
+      `use a column for a field (${IMPORT_FIELDS.join(', ')}, ignore); repeatable`,
+      parseMapping,
+    )
     .option('--cohort <name>', 'put everyone in this cohort (created if missing)')
     .addOption(
-      new Option('--on-duplicate <what>', 'a row whose email or external id is already in the database').choices(['skip', 'update']).default('skip'),
+      new Option('--on-duplicate <what>', 'a row whose email or external id is already in the database')
+        .choices(['skip', 'update'])
+        .default('skip'),
     )
-    .option('--skip-invalid', 'import the good rows and leave out the bad ones (default: one bad row stops the import)')
-    .addOption(new Option('--delimiter <d>', 'the separator, when detection guesses wrong').choices(['comma', 'semicolon', 'tab', ',', ';', '\\t']))
+    .option(
+      '--skip-invalid',
+      'import the good rows and leave out the bad ones (default: one bad row stops the import)',
+    )
+    .addOption(
+      new Option('--delimiter <d>', 'the separator, when detection guesses wrong').choices([
+        'comma',
+        'semicolon',
+        'tab',
+        ',',
+        ';',
+        '\\t',
+      ]),
+    )
     .action(async (file: string, o: ImportOptions, cmd: Command) => {
       let bytes: Buffer
       try {
         bytes = fs.readFileSync(file)
       } catch (e) {
-        throw new TesseraError('validation', `Cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)
+        throw new TesseraError(
+          'validation',
+          `Cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        )
       }
       const input = {
         csvBase64: bytes.toString('base64'),
         fileName: path.basename(file),
         delimiter: o.delimiter ? DELIMITER_NAMES[o.delimiter] : undefined,
-        mapping: o.map,
+        mapping: o.map ?? {},
         onDuplicate: o.onDuplicate,
         cohort: o.cohort,
         skipInvalid: Boolean(o.skipInvalid),
@@ -259,7 +345,10 @@ export function registerLearnerCommands(program: Command): void {
           const report = await rt.call('learners.importPreview', input)
           if (!report.canImport) refuse(rt, report, Boolean(o.dryRun))
           if (o.dryRun) {
-            rt.out.result({ dryRun: true, report }, () => `${formatImportReport(report)}\nDry run: nothing was changed.`)
+            rt.out.result(
+              { dryRun: true, report },
+              () => `${formatImportReport(report)}\nDry run: nothing was changed.`,
+            )
             return
           }
           const result = await rt.call('learners.importCommit', input)
@@ -271,7 +360,9 @@ export function registerLearnerCommands(program: Command): void {
 
   learners
     .command('list')
-    .description('list learners by family name; --search finds names, emails and ids in any case, accents optional')
+    .description(
+      'list learners by family name; --search finds names, emails and ids in any case, accents optional',
+    )
     .option('--search <text>', 'words to find (each a prefix: "ngu hel" finds Hélène Nguyễn)')
     .option('--cohort <name>', 'only this cohort (name or id)')
     .option('--limit <n>', 'how many (1-1000)', positiveInt, 50)
@@ -280,7 +371,12 @@ export function registerLearnerCommands(program: Command): void {
       await withTessera(
         cmd.optsWithGlobals<GlobalOptions>(),
         async ({ call, out }) => {
-          const page = await call('learners.list', { q: o.search, cohort: o.cohort, limit: o.limit, offset: o.offset })
+          const page = await call('learners.list', {
+            q: o.search,
+            cohort: o.cohort,
+            limit: o.limit,
+            offset: o.offset,
+          })
           out.result(page, () => {
             if (page.total === 0) return o.search || o.cohort ? 'No learners match.' : 'No learners yet.'
             const shown = page.items.length ? `${page.offset + 1}-${page.offset + page.items.length}` : 'none'
@@ -351,7 +447,13 @@ export function registerLearnerCommands(program: Command): void {
         async ({ call, out }) => {
           const list = await call('cohorts.list', {})
           out.result(list, () =>
-            list.length ? list.map((c) => `${c.id}  ${c.name}  (${c.memberCount} learner${c.memberCount === 1 ? '' : 's'})`).join('\n') : 'No cohorts yet.',
+            list.length
+              ? list
+                  .map(
+                    (c) => `${c.id}  ${c.name}  (${c.memberCount} learner${c.memberCount === 1 ? '' : 's'})`,
+                  )
+                  .join('\n')
+              : 'No cohorts yet.',
           )
         },
         { readonly: true },

@@ -21,7 +21,7 @@ const clean = (s: string): string => s.normalize('NFC').trim()
 /** Names and ids are one line: tabs, line breaks and other C0/C1 controls are typing or export accidents. */
 const CONTROL = /\p{Cc}/u
 /** Notes may span lines. */
-const CONTROL_EXCEPT_LINES = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/
+const CONTROL_EXCEPT_LINES = /(?![\n\r\t])\p{Cc}/u
 
 /**
  * Emails in any script (IDN domains, Unicode local parts: "أحمد@مثال.مصر" is a real address), but
@@ -33,7 +33,13 @@ export function isPlausibleEmail(s: string): boolean {
   if (at <= 0 || s.indexOf('@') !== at) return false
   const local = s.slice(0, at)
   const domain = s.slice(at + 1)
-  if (local.length > 64 || /[\s"(),:;<>[\\\]]/u.test(local) || local.startsWith('.') || local.endsWith('.') || local.includes('..')) {
+  if (
+    local.length > 64 ||
+    /[\s"(),:;<>[\\\]]/u.test(local) ||
+    local.startsWith('.') ||
+    local.endsWith('.') ||
+    local.includes('..')
+  ) {
     return false
   }
   const labels = domain.split('.')
@@ -48,7 +54,8 @@ export function isPlausibleEmail(s: string): boolean {
  * ٠١٢, Devanagari ०१२), with the usual separators and an optional leading +. Stored as typed.
  */
 export function phoneProblem(s: string): string | null {
-  if (!/^\+?[\p{Nd}\s().\-/]+$/u.test(s)) return 'not a plausible phone number (only digits, spaces, + ( ) - . / are allowed)'
+  if (!/^\+?[\p{Nd}\s().\-/]+$/u.test(s))
+    return 'not a plausible phone number (only digits, spaces, + ( ) - . / are allowed)'
   const digits = s.match(/\p{Nd}/gu)?.length ?? 0
   if (digits < 6 || digits > 15) return `not a plausible phone number (${digits} digits; expected 6 to 15)`
   return null
@@ -60,8 +67,14 @@ type Check = (s: string) => string | null
  * One text field: NFC, trimmed, length-limited, no stray control characters. `''` (after trimming)
  * becomes null for optional fields and "required" for required ones.
  */
-function field(max: number, opts: { required: true; multiline?: boolean; check?: Check }): z.ZodType<string, string>
-function field(max: number, opts?: { required?: false; multiline?: boolean; check?: Check }): z.ZodType<string | null, string>
+function field(
+  max: number,
+  opts: { required: true; multiline?: boolean; check?: Check },
+): z.ZodType<string, string>
+function field(
+  max: number,
+  opts?: { required?: false; multiline?: boolean; check?: Check },
+): z.ZodType<string | null, string>
 function field(
   max: number,
   opts: { required?: boolean; multiline?: boolean; check?: Check } = {},
@@ -92,7 +105,9 @@ function field(
 
 export const givenNameField = field(NAME_MAX, { required: true })
 export const familyNameField = field(NAME_MAX)
-export const emailField = field(EMAIL_MAX, { check: (s) => (isPlausibleEmail(s) ? null : 'not a valid email address') })
+export const emailField = field(EMAIL_MAX, {
+  check: (s) => (isPlausibleEmail(s) ? null : 'not a valid email address'),
+})
 export const phoneField = field(PHONE_MAX, { check: phoneProblem })
 export const externalIdField = field(EXTERNAL_ID_MAX)
 export const notesField = field(NOTES_MAX, { multiline: true })
@@ -161,7 +176,15 @@ export const cohort = z.object({
 // ---- CSV import ------------------------------------------------------------------------------
 
 /** What a CSV column can hold. `cohort` puts the row's learner in that cohort (created if missing). */
-export const IMPORT_FIELDS = ['given_name', 'family_name', 'email', 'phone', 'external_id', 'cohort', 'notes'] as const
+export const IMPORT_FIELDS = [
+  'given_name',
+  'family_name',
+  'email',
+  'phone',
+  'external_id',
+  'cohort',
+  'notes',
+] as const
 export const importField = z.enum(IMPORT_FIELDS)
 export type ImportField = z.output<typeof importField>
 export const DELIMITERS = [',', ';', '\t'] as const
@@ -173,7 +196,10 @@ export const IMPORT_MAX_BYTES = 32 * 1024 * 1024
 
 export const importInput = z.object({
   /** The file's bytes: the import checks the encoding itself (UTF-8 with or without BOM only). */
-  csvBase64: base64.max(Math.ceil(IMPORT_MAX_BYTES / 3) * 4, `the file is larger than ${IMPORT_MAX_BYTES / 1024 / 1024} MiB`),
+  csvBase64: base64.max(
+    Math.ceil(IMPORT_MAX_BYTES / 3) * 4,
+    `the file is larger than ${IMPORT_MAX_BYTES / 1024 / 1024} MiB`,
+  ),
   /** Only for the report and the audit entry. */
   fileName: z.string().max(500).nullish(),
   /** Detected when absent. */
@@ -242,7 +268,9 @@ export const importReport = z.object({
     }),
   ),
   /** Problems with the whole file (encoding, delimiter, header, broken quotes): nothing can be imported. */
-  fileErrors: z.array(z.object({ row: z.number().nullable(), line: z.number().nullable(), message: z.string() })),
+  fileErrors: z.array(
+    z.object({ row: z.number().nullable(), line: z.number().nullable(), message: z.string() }),
+  ),
   /** Every bad row: one entry per bad value. */
   problems: z.array(importProblem),
   duplicates: z.array(importDuplicate),

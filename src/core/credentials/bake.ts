@@ -21,7 +21,9 @@ export const SVG_NAMESPACE = 'https://purl.imsglobal.org/ob/v3p0'
 
 export type BakeablePayload = string | object
 
-export type BakedPayload = { kind: 'json'; credential: Record<string, unknown>; text: string } | { kind: 'jwt'; jwt: string; text: string }
+export type BakedPayload =
+  | { kind: 'json'; credential: Record<string, unknown>; text: string }
+  | { kind: 'jwt'; jwt: string; text: string }
 
 const JWS_RE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/
 
@@ -76,16 +78,24 @@ export function unbakePng(png: Uint8Array): string | undefined {
   for (const c of readPngChunks(png)) {
     if (c.type !== 'iTXt' || itxtKeyword(c.data) !== PNG_KEYWORD) continue
     if (!c.crcOk) {
-      throw new TesseraError('check_failed', `The baked credential chunk (iTXt at byte ${c.offset}) fails its CRC: the image was altered or damaged`)
+      throw new TesseraError(
+        'check_failed',
+        `The baked credential chunk (iTXt at byte ${c.offset}) fails its CRC: the image was altered or damaged`,
+      )
     }
     const d = c.data
     let pos = PNG_KEYWORD.length + 1
     const compressed = d[pos]
-    if (compressed !== 0) throw new TesseraError('check_failed', 'The baked credential chunk is compressed, which OB 3.0 does not allow')
+    if (compressed !== 0)
+      throw new TesseraError(
+        'check_failed',
+        'The baked credential chunk is compressed, which OB 3.0 does not allow',
+      )
     pos += 2
     const langEnd = d.indexOf(0, pos)
     const transEnd = langEnd < 0 ? -1 : d.indexOf(0, langEnd + 1)
-    if (transEnd < 0) throw new TesseraError('check_failed', 'The baked credential chunk is malformed (iTXt header)')
+    if (transEnd < 0)
+      throw new TesseraError('check_failed', 'The baked credential chunk is malformed (iTXt header)')
     try {
       return new TextDecoder('utf-8', { fatal: true }).decode(d.subarray(transEnd + 1))
     } catch {
@@ -249,7 +259,8 @@ function decodeXmlContent(body: string): string {
     }
     out += decodeXmlText(body.slice(pos, cdata))
     const end = body.indexOf(']]>', cdata + 9)
-    if (end < 0) throw new TesseraError('check_failed', 'The baked SVG credential has an unterminated CDATA section')
+    if (end < 0)
+      throw new TesseraError('check_failed', 'The baked SVG credential has an unterminated CDATA section')
     out += body.slice(cdata + 9, end)
     pos = end + 3
   }

@@ -1,4 +1,3 @@
-/// <reference path="./jsonld.d.ts" />
 /**
  * RDF Dataset Canonicalization (RDFC-1.0) of a JSON-LD document, always in safe mode with the
  * static loader. Safe mode turns every term the contexts do not define into an error, instead of
@@ -25,7 +24,10 @@ export async function canonicalize(doc: object): Promise<string> {
     })
   } catch (e) {
     if (e instanceof TesseraError) throw e
-    throw new TesseraError('check_failed', `JSON-LD safe mode rejected the document: ${describeJsonLdError(e)}`)
+    throw new TesseraError(
+      'check_failed',
+      `JSON-LD safe mode rejected the document: ${describeJsonLdError(e)}`,
+    )
   }
 }
 
@@ -34,7 +36,10 @@ export function describeJsonLdError(e: unknown): string {
   const parts: string[] = []
   let cur: unknown = e
   for (let depth = 0; cur && typeof cur === 'object' && depth < 4; depth++) {
-    const err = cur as { message?: unknown; details?: { event?: { code?: unknown; details?: unknown }; cause?: unknown } }
+    const err = cur as {
+      message?: unknown
+      details?: { event?: { code?: unknown; details?: unknown }; cause?: unknown }
+    }
     if (typeof err.message === 'string') parts.push(err.message)
     const event = err.details?.event
     if (event) {

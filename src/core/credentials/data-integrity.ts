@@ -8,9 +8,8 @@
  * where proofConfig is the proof without `proofValue`, carrying the document's `@context`.
  * Canonicalization runs in JSON-LD safe mode with the bundled contexts only (canonicalize.ts).
  *
- * Isomorphic (@noble/curves, @noble/hashes, jsonld): the browser verifier uses the same code.
+ * Isomorphic (WebCrypto or @noble/curves, @noble/hashes, jsonld): the browser verifier uses the same code.
  */
-import { ed25519 } from '@noble/curves/ed25519.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { base58 } from '@scure/base'
 import type { JWK } from 'jose'
@@ -25,6 +24,7 @@ import {
 } from '../crypto/keys'
 import { canonicalize } from './canonicalize'
 import { isoSeconds } from './date-time'
+import { ed25519Sign, ed25519Verify } from './ed25519'
 
 export const EDDSA_RDFC_2022 = 'eddsa-rdfc-2022' as const
 
@@ -66,7 +66,7 @@ export async function signDocument<T extends object>(
     proofPurpose: 'assertionMethod' as const,
   }
   const hashData = await hashForProof(unsecured, proofConfig)
-  const proofValue = 'z' + base58.encode(ed25519.sign(hashData, seed))
+  const proofValue = 'z' + base58.encode(await ed25519Sign(hashData, seed, ed25519PublicKeyOf(privateJwk)))
   const proof: DataIntegrityProof = { ...proofConfig, proofValue }
   const previous = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing]
   return { ...(unsecured as T), proof: [...previous, proof] }
@@ -123,7 +123,11 @@ export async function resolveVerificationMethod(vm: string): Promise<ResolvedVer
       return { publicKey: ed25519PublicKeyOf(jwk), controller: base, method: 'did:jwk' }
     }
     if (fragment?.startsWith('z6Mk')) {
-      return { publicKey: ed25519PublicKeyFromMultibase(fragment), controller: base, method: 'fragment-multibase' }
+      return {
+        publicKey: ed25519PublicKeyFromMultibase(fragment),
+        controller: base,
+        method: 'fragment-multibase',
+      }
     }
   } catch {
     return undefined
@@ -146,7 +150,10 @@ export interface VerifyProofOptions {
  * "any one is enough"). Never throws for a bad credential: the reason says what failed.
  * Does not judge whether the key belongs to the issuer; callers compare `key.controller`.
  */
-export async function verifyDocumentProof(document: object, options: VerifyProofOptions = {}): Promise<ProofVerification> {
+export async function verifyDocumentProof(
+  document: object,
+  options: VerifyProofOptions = {},
+): Promise<ProofVerification> {
   const { proof, ...unsecured } = document as JsonObject
   const proofs = proof === undefined ? [] : Array.isArray(proof) ? proof : [proof]
   if (proofs.length === 0) return { ok: false, reason: 'The credential has no embedded proof' }
@@ -158,8 +165,13 @@ export async function verifyDocumentProof(document: object, options: VerifyProof
   return last ?? { ok: false, reason: 'No proof could be checked' }
 }
 
-async function verifyOne(unsecured: JsonObject, p: unknown, options: VerifyProofOptions): Promise<ProofVerification> {
-  if (!p || typeof p !== 'object' || Array.isArray(p)) return { ok: false, reason: 'A proof entry is not an object' }
+async function verifyOne(
+  unsecured: JsonObject,
+  p: unknown,
+  options: VerifyProofOptions,
+): Promise<ProofVerification> {
+  if (!p || typeof p !== 'object' || Array.isArray(p))
+    return { ok: false, reason: 'A proof entry is not an object' }
   const proof = p as JsonObject
   if (proof.type !== 'DataIntegrityProof' || proof.cryptosuite !== EDDSA_RDFC_2022) {
     return {
@@ -192,7 +204,8 @@ async function verifyOne(unsecured: JsonObject, p: unknown, options: VerifyProof
   } catch {
     return { ok: false, proof, key, reason: 'proofValue is not valid base58btc' }
   }
-  if (signature.length !== 64) return { ok: false, proof, key, reason: 'proofValue is not a 64-byte Ed25519 signature' }
+  if (signature.length !== 64)
+    return { ok: false, proof, key, reason: 'proofValue is not a 64-byte Ed25519 signature' }
   let hashData: Uint8Array
   try {
     hashData = await hashForProof(unsecured, proof, options.canonicalDocument)
@@ -200,8 +213,13 @@ async function verifyOne(unsecured: JsonObject, p: unknown, options: VerifyProof
     const msg = e instanceof TesseraError ? e.message : String(e)
     return { ok: false, proof, key, reason: `Cannot canonicalize the credential: ${msg}` }
   }
-  // zip215:false = strict RFC 8032 verification, so one message has one valid encoding per key.
-  const valid = ed25519.verify(signature, hashData, key.publicKey, { zip215: false })
-  if (!valid) return { ok: false, proof, key, reason: 'The signature does not match the credential (altered data or wrong key)' }
+  const valid = await ed25519Verify(signature, hashData, key.publicKey)
+  if (!valid)
+    return {
+      ok: false,
+      proof,
+      key,
+      reason: 'The signature does not match the credential (altered data or wrong key)',
+    }
   return { ok: true, proof: proof as unknown as DataIntegrityProof, key }
 }

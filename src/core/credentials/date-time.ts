@@ -15,14 +15,22 @@ export function isoSeconds(d: Date): string {
 /** Accepts a Date or an ISO string; `where` names the input field in the error. */
 export function toDate(value: Date | string, where: string): Date {
   const d = value instanceof Date ? value : new Date(value)
-  if (Number.isNaN(d.getTime())) throw new TesseraError('validation', `${where}: not a valid date-time (${String(value)})`)
+  if (Number.isNaN(d.getTime()))
+    throw new TesseraError('validation', `${where}: not a valid date-time (${String(value)})`)
   return d
 }
 
 /** Adds calendar months in UTC, clamping to the last day of a shorter month (Jan 31 + 1 month = Feb 28/29). */
 export function addMonthsUtc(d: Date, months: number): Date {
   const target = new Date(
-    Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()),
+    Date.UTC(
+      d.getUTCFullYear(),
+      d.getUTCMonth() + months,
+      1,
+      d.getUTCHours(),
+      d.getUTCMinutes(),
+      d.getUTCSeconds(),
+    ),
   )
   const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate()
   target.setUTCDate(Math.min(d.getUTCDate(), lastDay))

@@ -17,7 +17,8 @@ export interface DefaultBadgeOptions {
 /** Renders the default badge as PNG bytes. */
 export async function defaultBadgePng(options: DefaultBadgeOptions = {}): Promise<Uint8Array> {
   const size = options.size ?? 256
-  if (!Number.isInteger(size) || size < 16 || size > 2048) throw new RangeError('Badge size must be 16..2048 px')
+  if (!Number.isInteger(size) || size < 16 || size > 2048)
+    throw new RangeError('Badge size must be 16..2048 px')
   const [r, g, b] = parseColor(options.color ?? '#0f766e')
   const c = size / 2
   const rOuter = size * 0.48
@@ -40,7 +41,9 @@ export async function defaultBadgePng(options: DefaultBadgeOptions = {}): Promis
       const alpha = clamp01(rOuter - d + 0.5)
       // ring in the main colour, a light band, then the disc in the main colour
       const inBand = clamp01(d - rDisc + 0.5) * clamp01(rRing - d + 0.5)
-      const check = clamp01(stroke - Math.min(segDist(px, py, p1, p2), segDist(px, py, p2, p3)) + 0.5) * clamp01(rDisc - d + 0.5)
+      const check =
+        clamp01(stroke - Math.min(segDist(px, py, p1, p2), segDist(px, py, p2, p3)) + 0.5) *
+        clamp01(rDisc - d + 0.5)
       const light = Math.max(inBand, check)
       const o = y * stride + 1 + x * 4
       raw[o] = mix(r, 255, light * 0.9)
@@ -56,7 +59,12 @@ export async function defaultBadgePng(options: DefaultBadgeOptions = {}): Promis
   v.setUint32(4, size)
   ihdr.set([8, 6, 0, 0, 0], 8) // 8-bit RGBA, deflate, adaptive filtering, no interlace
   const idat = await deflate(raw)
-  return concatBytes([PNG_SIGNATURE, pngChunk('IHDR', ihdr), pngChunk('IDAT', idat), pngChunk('IEND', new Uint8Array(0))])
+  return concatBytes([
+    PNG_SIGNATURE,
+    pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', idat),
+    pngChunk('IEND', new Uint8Array(0)),
+  ])
 }
 
 async function deflate(bytes: Uint8Array): Promise<Uint8Array> {

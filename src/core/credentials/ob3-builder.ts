@@ -157,30 +157,45 @@ export type OpenBadgeCredential = Record<string, unknown> & {
 export function buildOpenBadgeCredential(input: BadgeInput): OpenBadgeCredential {
   const issues: ErrorIssue[] = []
   const fail = (path: (string | number)[], message: string): never => {
-    throw new TesseraError('validation', `Cannot build the credential: ${formatIssuePath(path)}: ${message}`, {
-      issues: [{ path, message }],
-    })
+    throw new TesseraError(
+      'validation',
+      `Cannot build the credential: ${formatIssuePath(path)}: ${message}`,
+      {
+        issues: [{ path, message }],
+      },
+    )
   }
 
   const credentialId = toUri(input.credentialId, ['credentialId'], fail)
-  if (!input.issuer.id.startsWith('did:key:z')) fail(['issuer', 'id'], 'must be the did:key of the signing Ed25519 key')
-  const achievementUri = toUri(input.achievement.rubric.versionId, ['achievement', 'rubric', 'versionId'], fail)
+  if (!input.issuer.id.startsWith('did:key:z'))
+    fail(['issuer', 'id'], 'must be the did:key of the signing Ed25519 key')
+  const achievementUri = toUri(
+    input.achievement.rubric.versionId,
+    ['achievement', 'rubric', 'versionId'],
+    fail,
+  )
   const ns = isUuidString(input.achievement.rubric.versionId)
     ? input.achievement.rubric.versionId
     : uuidv5(achievementUri, uuidv5.URL)
   // Ids already usable as URIs are kept (traceable to Tessera records); slugs get a stable v5
   // UUID under the rubric version, so the same rubric version always yields the same ids.
   const localUri = (kind: string, local: string, path: (string | number)[]): string =>
-    isUri(local) || isUuidString(local) ? toUri(local, path, fail) : `urn:uuid:${uuidv5(`${kind}:${local}`, ns)}`
+    isUri(local) || isUuidString(local)
+      ? toUri(local, path, fail)
+      : `urn:uuid:${uuidv5(`${kind}:${local}`, ns)}`
 
   const validFromDate = toDate(input.dates.issuedAt, 'dates.issuedAt')
   const validFrom = isoSeconds(validFromDate)
   const months = input.achievement.validityMonths
-  if (months != null && (!Number.isInteger(months) || months <= 0)) fail(['achievement', 'validityMonths'], 'must be a positive whole number')
+  if (months != null && (!Number.isInteger(months) || months <= 0))
+    fail(['achievement', 'validityMonths'], 'must be a positive whole number')
 
   const achievementType = input.achievement.achievementType ?? 'Assessment'
   if (!ACHIEVEMENT_TYPES.includes(achievementType) && !/^ext:[A-Za-z0-9._-]+$/.test(achievementType)) {
-    fail(['achievement', 'achievementType'], `"${achievementType}" is not an OB 3.0 achievement type or "ext:…"`)
+    fail(
+      ['achievement', 'achievementType'],
+      `"${achievementType}" is not an OB 3.0 achievement type or "ext:…"`,
+    )
   }
   if (!/^[0-9a-f]{64}$/i.test(input.achievement.rubric.contentHash)) {
     fail(['achievement', 'rubric', 'contentHash'], 'must be a hex SHA-256')
@@ -191,19 +206,29 @@ export function buildOpenBadgeCredential(input: BadgeInput): OpenBadgeCredential
   const content = input.achievement.rubric.content
   const outcome = computeOutcome(content, input.scores)
   if (!outcome.passed) {
-    fail(['scores'], `the assessment does not pass its rubric (${outcome.failedRules.map(describeFailedRule).join('; ')})`)
+    fail(
+      ['scores'],
+      `the assessment does not pass its rubric (${outcome.failedRules.map(describeFailedRule).join('; ')})`,
+    )
   }
-  if (!input.outcome.passed) fail(['outcome', 'passed'], 'an Open Badge is only issued for a passed assessment')
+  if (!input.outcome.passed)
+    fail(['outcome', 'passed'], 'an Open Badge is only issued for a passed assessment')
   if (Math.abs(input.outcome.total - outcome.total) > 1e-9) {
-    fail(['outcome', 'total'], `is ${input.outcome.total} but the scores add up to ${formatNumber(outcome.total)}`)
+    fail(
+      ['outcome', 'total'],
+      `is ${input.outcome.total} but the scores add up to ${formatNumber(outcome.total)}`,
+    )
   }
 
   // Level ids need only be unique within their criterion ("not-yet" in every criterion), so a
   // level keeps its own id only when that id is a URI/UUID used once in the whole rubric.
   const levelIdCount = new Map<string, number>()
-  for (const c of content.criteria) for (const l of c.levels) levelIdCount.set(l.id, (levelIdCount.get(l.id) ?? 0) + 1)
+  for (const c of content.criteria)
+    for (const l of c.levels) levelIdCount.set(l.id, (levelIdCount.get(l.id) ?? 0) + 1)
   const levelUri = (criterionId: string, levelId: string, path: (string | number)[]): string =>
-    levelIdCount.get(levelId) === 1 ? localUri('level', levelId, path) : `urn:uuid:${uuidv5(`level:${criterionId}:${levelId}`, ns)}`
+    levelIdCount.get(levelId) === 1
+      ? localUri('level', levelId, path)
+      : `urn:uuid:${uuidv5(`level:${criterionId}:${levelId}`, ns)}`
 
   const resultDescriptions: Record<string, unknown>[] = []
   const results: Record<string, unknown>[] = []
@@ -246,7 +271,9 @@ export function buildOpenBadgeCredential(input: BadgeInput): OpenBadgeCredential
   const { passing } = content
   // Rounded down, so a total exactly at the pass mark never reads as below it.
   const requiredTotal =
-    passing.unit === 'percent' ? Math.floor(((passing.minTotal * outcome.maxTotal) / 100) * 1e6 + 1e-6) / 1e6 : passing.minTotal
+    passing.unit === 'percent'
+      ? Math.floor(((passing.minTotal * outcome.maxTotal) / 100) * 1e6 + 1e-6) / 1e6
+      : passing.minTotal
   const total = outcome.total
   const valueMax = outcome.maxTotal
 
@@ -277,7 +304,8 @@ export function buildOpenBadgeCredential(input: BadgeInput): OpenBadgeCredential
   const criteria_: Record<string, unknown> = {
     narrative: [input.achievement.criteriaNarrative?.trim(), passText].filter(Boolean).join('\n\n'),
   }
-  if (input.achievement.criteriaUrl) criteria_.id = toUri(input.achievement.criteriaUrl, ['achievement', 'criteriaUrl'], fail)
+  if (input.achievement.criteriaUrl)
+    criteria_.id = toUri(input.achievement.criteriaUrl, ['achievement', 'criteriaUrl'], fail)
 
   const rubric = input.achievement.rubric
   const achievement: Record<string, unknown> = {
@@ -289,19 +317,35 @@ export function buildOpenBadgeCredential(input: BadgeInput): OpenBadgeCredential
     criteria: criteria_,
     version: String(rubric.version),
     otherIdentifier: [
-      { type: 'IdentifierEntry', identifier: `sha256:${rubric.contentHash.toLowerCase()}`, identifierType: 'ext:TesseraRubricContentHash' },
-      { type: 'IdentifierEntry', identifier: toUri(rubric.id, ['achievement', 'rubric', 'id'], fail), identifierType: 'ext:TesseraRubricId' },
-      { type: 'IdentifierEntry', identifier: toUri(input.achievement.id, ['achievement', 'id'], fail), identifierType: 'ext:TesseraAchievementId' },
+      {
+        type: 'IdentifierEntry',
+        identifier: `sha256:${rubric.contentHash.toLowerCase()}`,
+        identifierType: 'ext:TesseraRubricContentHash',
+      },
+      {
+        type: 'IdentifierEntry',
+        identifier: toUri(rubric.id, ['achievement', 'rubric', 'id'], fail),
+        identifierType: 'ext:TesseraRubricId',
+      },
+      {
+        type: 'IdentifierEntry',
+        identifier: toUri(input.achievement.id, ['achievement', 'id'], fail),
+        identifierType: 'ext:TesseraAchievementId',
+      },
     ],
     resultDescription: resultDescriptions,
   }
-  if (input.achievement.image) achievement.image = image(input.achievement.image, ['achievement', 'image'], fail)
+  if (input.achievement.image)
+    achievement.image = image(input.achievement.image, ['achievement', 'image'], fail)
   if (input.achievement.tags?.length) achievement.tag = input.achievement.tags
   if (input.achievement.alignment?.length) achievement.alignment = input.achievement.alignment
   if (input.achievement.inLanguage) achievement.inLanguage = input.achievement.inLanguage
   if (rubric.previousVersionId) {
     achievement.related = [
-      { id: toUri(rubric.previousVersionId, ['achievement', 'rubric', 'previousVersionId'], fail), type: ['Related'] },
+      {
+        id: toUri(rubric.previousVersionId, ['achievement', 'rubric', 'previousVersionId'], fail),
+        type: ['Related'],
+      },
     ]
   }
 
@@ -319,11 +363,25 @@ export function buildOpenBadgeCredential(input: BadgeInput): OpenBadgeCredential
   if (email) {
     subject.identifier = [hashedIdentity('emailAddress', email, salt)]
   } else if (learner.externalId?.trim()) {
-    subject.identifier = [hashedIdentity(learner.externalIdType ?? 'identifier', learner.externalId.trim().normalize('NFC'), salt)]
+    subject.identifier = [
+      hashedIdentity(
+        learner.externalIdType ?? 'identifier',
+        learner.externalId.trim().normalize('NFC'),
+        salt,
+      ),
+    ]
   }
-  if (input.dates.activityStart) subject.activityStartDate = isoSeconds(toDate(input.dates.activityStart, 'dates.activityStart'))
-  if (input.dates.activityEnd) subject.activityEndDate = isoSeconds(toDate(input.dates.activityEnd, 'dates.activityEnd'))
-  subject.source = profile(input.assessor.id, input.assessor.name, { email: input.assessor.email }, ['assessor'], fail)
+  if (input.dates.activityStart)
+    subject.activityStartDate = isoSeconds(toDate(input.dates.activityStart, 'dates.activityStart'))
+  if (input.dates.activityEnd)
+    subject.activityEndDate = isoSeconds(toDate(input.dates.activityEnd, 'dates.activityEnd'))
+  subject.source = profile(
+    input.assessor.id,
+    input.assessor.name,
+    { email: input.assessor.email },
+    ['assessor'],
+    fail,
+  )
   subject.achievement = achievement
   subject.result = results
 
@@ -346,14 +404,20 @@ export function buildOpenBadgeCredential(input: BadgeInput): OpenBadgeCredential
 
   const evidence = (input.evidence ?? []).map((e, i) => evidenceEntry(e, ['evidence', i], fail))
   if (input.assessorComment?.trim()) {
-    evidence.push({ type: ['Evidence'], name: 'Assessor comment', genre: 'Observation', narrative: input.assessorComment.trim() })
+    evidence.push({
+      type: ['Evidence'],
+      name: 'Assessor comment',
+      genre: 'Observation',
+      narrative: input.assessorComment.trim(),
+    })
   }
   if (evidence.length) credential.evidence = evidence
 
   if (input.status) {
     const { listUrl, index, purpose = 'revocation' } = input.status
     if (!/^https?:\/\//.test(listUrl)) fail(['status', 'listUrl'], 'must be an http(s) URL')
-    if (!Number.isInteger(index) || index < 0) fail(['status', 'index'], 'must be a non-negative whole number')
+    if (!Number.isInteger(index) || index < 0)
+      fail(['status', 'index'], 'must be a non-negative whole number')
     credential.credentialStatus = {
       id: `${listUrl}#${index}`,
       type: 'BitstringStatusListEntry',
@@ -367,8 +431,10 @@ export function buildOpenBadgeCredential(input: BadgeInput): OpenBadgeCredential
 
   // --- Self-checks: never hand out a credential a verifier would reject.
   const schemaIssues = validateOb3Schema(out)
-  for (const s of schemaIssues) issues.push({ path: ['credential', ...s.path.split('/').filter(Boolean)], message: s.message })
-  for (const r of checkRubricConsistency(out)) issues.push({ path: r.path, message: `rubric rule ${r.rule}: ${r.message}` })
+  for (const s of schemaIssues)
+    issues.push({ path: ['credential', ...s.path.split('/').filter(Boolean)], message: s.message })
+  for (const r of checkRubricConsistency(out))
+    issues.push({ path: r.path, message: `rubric rule ${r.rule}: ${r.message}` })
   if (issues.length) {
     throw new TesseraError(
       'validation',
@@ -407,12 +473,21 @@ type Fail = (path: (string | number)[], message: string) => never
 function profile(
   id: string,
   name: string,
-  extra: { url?: string | null; email?: string | null; description?: string | null; image?: ImageInput | null },
+  extra: {
+    url?: string | null
+    email?: string | null
+    description?: string | null
+    image?: ImageInput | null
+  },
   path: (string | number)[],
   fail: Fail,
 ): Record<string, unknown> & { id: string } {
   if (!name.trim()) fail([...path, 'name'], 'is required')
-  const p: Record<string, unknown> & { id: string } = { id: toUri(id, [...path, 'id'], fail), type: ['Profile'], name }
+  const p: Record<string, unknown> & { id: string } = {
+    id: toUri(id, [...path, 'id'], fail),
+    type: ['Profile'],
+    name,
+  }
   if (extra.url) p.url = extra.url
   if (extra.email) p.email = extra.email
   if (extra.description) p.description = extra.description

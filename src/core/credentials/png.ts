@@ -50,7 +50,8 @@ export function readPngChunks(png: Uint8Array): PngChunk[] {
     }
     const typeBytes = png.subarray(pos + 4, pos + 8)
     const type = String.fromCharCode(...typeBytes)
-    if (!/^[A-Za-z]{4}$/.test(type)) throw new TesseraError('validation', `PNG chunk at byte ${pos} has an invalid type`)
+    if (!/^[A-Za-z]{4}$/.test(type))
+      throw new TesseraError('validation', `PNG chunk at byte ${pos} has an invalid type`)
     const data = png.subarray(pos + 8, pos + 8 + length)
     const crcOk = view.getUint32(pos + 8 + length) === crc32(typeBytes, data)
     chunks.push({ type, data, offset: pos, crcOk })

@@ -50,19 +50,27 @@ export interface DecodedQrToken extends QrTokenClaims {
   issuerPublicKey: Uint8Array
 }
 
-const HEADER_B64 = base64urlnopad.encode(new TextEncoder().encode(JSON.stringify({ alg: QR_TOKEN_ALG, typ: QR_TOKEN_TYP })))
+const HEADER_B64 = base64urlnopad.encode(
+  new TextEncoder().encode(JSON.stringify({ alg: QR_TOKEN_ALG, typ: QR_TOKEN_TYP })),
+)
 const SIGNATURE_CHARS = 86 // 64-byte Ed25519 signature in base64url
-const MAX_PAYLOAD_BYTES = Math.floor(((QR_TOKEN_MAX_LENGTH - HEADER_B64.length - 2 - SIGNATURE_CHARS) * 3) / 4)
+const MAX_PAYLOAD_BYTES = Math.floor(
+  ((QR_TOKEN_MAX_LENGTH - HEADER_B64.length - 2 - SIGNATURE_CHARS) * 3) / 4,
+)
 const MIN_ACHIEVEMENT_GRAPHEMES = 12
 
 /** Signs a QR token with the issuer's Ed25519 key, shortening names if needed to stay ≤ 400 characters. */
 export async function signQrToken(claims: Omit<QrTokenClaims, 'issuerId'>, key: IssuerKey): Promise<string> {
-  if (key.type !== 'Ed25519') throw new TesseraError('validation', 'QR tokens are signed with the Ed25519 issuer key')
+  if (key.type !== 'Ed25519')
+    throw new TesseraError('validation', 'QR tokens are signed with the Ed25519 issuer key')
   const publicKey = ed25519PublicKeyOf(key.publicJwk)
   const payload = fitPayload(claims, publicKey)
   const privateKey = await importJWK(key.privateJwk, QR_TOKEN_ALG)
-  const token = await new CompactSign(payload).setProtectedHeader({ alg: QR_TOKEN_ALG, typ: QR_TOKEN_TYP }).sign(privateKey)
-  if (token.length > QR_TOKEN_MAX_LENGTH) throw new TesseraError('internal', `QR token came out at ${token.length} characters`)
+  const token = await new CompactSign(payload)
+    .setProtectedHeader({ alg: QR_TOKEN_ALG, typ: QR_TOKEN_TYP })
+    .sign(privateKey)
+  if (token.length > QR_TOKEN_MAX_LENGTH)
+    throw new TesseraError('internal', `QR token came out at ${token.length} characters`)
   return token
 }
 
@@ -84,7 +92,10 @@ export function decodeQrToken(text: string): DecodedQrToken {
   }
   const keys = Object.keys(header).sort().join(',')
   if (header.alg !== QR_TOKEN_ALG || header.typ !== QR_TOKEN_TYP || keys !== 'alg,typ') {
-    throw new TesseraError('validation', `Not a Tessera QR token: header must be exactly {alg:${QR_TOKEN_ALG}, typ:${QR_TOKEN_TYP}}`)
+    throw new TesseraError(
+      'validation',
+      `Not a Tessera QR token: header must be exactly {alg:${QR_TOKEN_ALG}, typ:${QR_TOKEN_TYP}}`,
+    )
   }
   let bytes: Uint8Array
   try {
@@ -95,7 +106,8 @@ export function decodeQrToken(text: string): DecodedQrToken {
   return decodePayload(bytes)
 }
 
-export type QrVerification = { ok: true; token: DecodedQrToken } | { ok: false; reason: string; token?: DecodedQrToken }
+export type QrVerification =
+  { ok: true; token: DecodedQrToken } | { ok: false; reason: string; token?: DecodedQrToken }
 
 /**
  * Verifies the signature with the key the token names (its issuer id). Whether that issuer is
@@ -109,10 +121,17 @@ export async function verifyQrToken(text: string): Promise<QrVerification> {
     return { ok: false, reason: e instanceof Error ? e.message : String(e) }
   }
   try {
-    const key = await importJWK({ kty: 'OKP', crv: 'Ed25519', x: base64urlnopad.encode(decoded.issuerPublicKey) }, QR_TOKEN_ALG)
+    const key = await importJWK(
+      { kty: 'OKP', crv: 'Ed25519', x: base64urlnopad.encode(decoded.issuerPublicKey) },
+      QR_TOKEN_ALG,
+    )
     await compactVerify(extractToken(text), key, { algorithms: [QR_TOKEN_ALG] })
   } catch {
-    return { ok: false, token: decoded, reason: 'The QR token signature does not match (altered token or wrong key)' }
+    return {
+      ok: false,
+      token: decoded,
+      reason: 'The QR token signature does not match (altered token or wrong key)',
+    }
   }
   return { ok: true, token: decoded }
 }
@@ -138,7 +157,11 @@ function fitPayload(claims: Omit<QrTokenClaims, 'issuerId'>, publicKey: Uint8Arr
     if (a) achievement = a
     else if (l) learner = l
     else if (a1) achievement = a1
-    else throw new TesseraError('validation', 'QR token: the credential id alone is too long for a 400-character token')
+    else
+      throw new TesseraError(
+        'validation',
+        'QR token: the credential id alone is too long for a 400-character token',
+      )
     truncated = true
     payload = encodePayload(claims, publicKey, learner.join(''), achievement.join(''), truncated)
   }
@@ -151,7 +174,8 @@ function shorten(list: string[], min: number): string[] | undefined {
   return body.length <= min ? undefined : [...body.slice(0, -1), ELLIPSIS]
 }
 
-const capped = (list: string[]): string[] => (list.length > MAX_PAYLOAD_BYTES ? [...list.slice(0, MAX_PAYLOAD_BYTES), ELLIPSIS] : list)
+const capped = (list: string[]): string[] =>
+  list.length > MAX_PAYLOAD_BYTES ? [...list.slice(0, MAX_PAYLOAD_BYTES), ELLIPSIS] : list
 
 const UUID_URN = /^urn:uuid:([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{12})$/
 
@@ -164,11 +188,20 @@ function encodePayload(
 ): Uint8Array {
   const enc = new TextEncoder()
   const uuid = UUID_URN.exec(claims.credentialId.toLowerCase())
-  if (claims.outcome !== 'passed' && claims.outcome !== 'failed') throw new TesseraError('validation', `QR token: unknown outcome ${String(claims.outcome)}`)
+  if (claims.outcome !== 'passed' && claims.outcome !== 'failed')
+    throw new TesseraError('validation', `QR token: unknown outcome ${String(claims.outcome)}`)
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(claims.date)
   const days = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / 86_400_000 : NaN
-  if (!Number.isInteger(days) || days < 0 || days > 0xffff || new Date(days * 86_400_000).toISOString().slice(0, 10) !== claims.date) {
-    throw new TesseraError('validation', `QR token: date must be YYYY-MM-DD between 1970 and 2149, got ${claims.date}`)
+  if (
+    !Number.isInteger(days) ||
+    days < 0 ||
+    days > 0xffff ||
+    new Date(days * 86_400_000).toISOString().slice(0, 10) !== claims.date
+  ) {
+    throw new TesseraError(
+      'validation',
+      `QR token: date must be YYYY-MM-DD between 1970 and 2149, got ${claims.date}`,
+    )
   }
   const flags = (claims.outcome === 'failed' ? 1 : 0) | (uuid ? 4 : 0) | (truncated ? 8 : 0)
   const idBytes = uuid ? hexBytes(uuid.slice(1).join('')) : withLength(enc.encode(claims.credentialId))

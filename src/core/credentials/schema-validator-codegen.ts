@@ -18,7 +18,9 @@ import addFormats from 'ajv-formats'
 import standaloneCode from 'ajv/dist/standalone/index.js'
 import schema from '../../../resources/schemas/ob3/achievementcredential.json'
 
-export const GENERATED_VALIDATOR_PATH = fileURLToPath(new URL('../verify/ob3-schema-validator.generated.ts', import.meta.url))
+export const GENERATED_VALIDATOR_PATH = fileURLToPath(
+  new URL('../verify/ob3-schema-validator.generated.ts', import.meta.url),
+)
 
 const FORMATS_REQUIRE = 'require("ajv-formats/dist/formats")'
 
@@ -30,7 +32,8 @@ export function generateOb3SchemaValidatorSource(): string {
   addFormats(ajv)
   const validate = ajv.compile(schema)
   let code = standaloneCode(ajv, validate)
-  if (!code.includes(FORMATS_REQUIRE)) throw new Error('Ajv standalone output changed: no ajv-formats require found')
+  if (!code.includes(FORMATS_REQUIRE))
+    throw new Error('Ajv standalone output changed: no ajv-formats require found')
   // Ajv emits CommonJS `require` for format validators even in ESM mode; import them instead.
   code = code.replaceAll(FORMATS_REQUIRE, 'ajvFormats')
   if (/\brequire\(/.test(code)) throw new Error('Ajv standalone output has an unexpected require()')

@@ -39,14 +39,22 @@ export interface StatusListCredential {
   issuer: string
   validFrom: string
   validUntil?: string
-  credentialSubject: { id: string; type: 'BitstringStatusList'; statusPurpose: StatusPurpose; encodedList: string }
+  credentialSubject: {
+    id: string
+    type: 'BitstringStatusList'
+    statusPurpose: StatusPurpose
+    encodedList: string
+  }
   proof?: unknown[]
 }
 
 /** A zeroed bitstring of `entries` bits (rounded up to whole bytes, at least the 131,072 minimum). */
 export function createBitstring(entries: number = STATUS_LIST_MIN_ENTRIES): Uint8Array {
   if (!Number.isInteger(entries) || entries < STATUS_LIST_MIN_ENTRIES) {
-    throw new TesseraError('validation', `A status list needs at least ${STATUS_LIST_MIN_ENTRIES} entries, got ${entries}`)
+    throw new TesseraError(
+      'validation',
+      `A status list needs at least ${STATUS_LIST_MIN_ENTRIES} entries, got ${entries}`,
+    )
   }
   return new Uint8Array(Math.ceil(entries / 8))
 }
@@ -64,7 +72,10 @@ export function setStatusBit(bits: Uint8Array, index: number, value = true): voi
 
 function checkIndex(bits: Uint8Array, index: number): void {
   if (!Number.isInteger(index) || index < 0 || index >= bits.length * 8) {
-    throw new TesseraError('validation', `Status index ${index} is outside the list (0..${bits.length * 8 - 1})`)
+    throw new TesseraError(
+      'validation',
+      `Status index ${index} is outside the list (0..${bits.length * 8 - 1})`,
+    )
   }
 }
 
@@ -97,7 +108,11 @@ function secureRandom(): number {
 }
 
 /** The `credentialStatus` a credential carries for its slot. */
-export function statusEntry(listUrl: string, index: number, purpose: StatusPurpose = 'revocation'): BitstringStatusListEntry {
+export function statusEntry(
+  listUrl: string,
+  index: number,
+  purpose: StatusPurpose = 'revocation',
+): BitstringStatusListEntry {
   return {
     id: `${listUrl}#${index}`,
     type: 'BitstringStatusListEntry',
@@ -132,7 +147,11 @@ export async function decodeBitstring(encodedList: string): Promise<Uint8Array> 
   }
 }
 
-async function gzip(bytes: Uint8Array, direction: 'compress' | 'decompress', limit: number): Promise<Uint8Array> {
+async function gzip(
+  bytes: Uint8Array,
+  direction: 'compress' | 'decompress',
+  limit: number,
+): Promise<Uint8Array> {
   const source = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream()
   const stream =
     direction === 'compress'
@@ -204,14 +223,21 @@ export async function buildStatusListCredential(input: StatusListInput): Promise
 }
 
 /** Builds and signs (eddsa-rdfc-2022) a status list credential with the issuer's Ed25519 private JWK. */
-export async function signStatusListCredential(input: StatusListInput, privateJwk: JWK): Promise<StatusListCredential> {
+export async function signStatusListCredential(
+  input: StatusListInput,
+  privateJwk: JWK,
+): Promise<StatusListCredential> {
   const unsigned = await buildStatusListCredential(input)
   return (await signDocument(unsigned, privateJwk, { created: input.validFrom })) as StatusListCredential
 }
 
 /** Reads one bit of a (verified) status list credential. */
-export async function readStatus(listCredential: { credentialSubject?: unknown }, index: number): Promise<boolean> {
+export async function readStatus(
+  listCredential: { credentialSubject?: unknown },
+  index: number,
+): Promise<boolean> {
   const subject = listCredential.credentialSubject as { encodedList?: unknown } | undefined
-  if (typeof subject?.encodedList !== 'string') throw new TesseraError('check_failed', 'The status list credential has no encodedList')
+  if (typeof subject?.encodedList !== 'string')
+    throw new TesseraError('check_failed', 'The status list credential has no encodedList')
   return getStatusBit(await decodeBitstring(subject.encodedList), index)
 }

@@ -10,7 +10,14 @@
  *
  * Isomorphic (jose).
  */
-import { CompactSign, compactVerify, decodeProtectedHeader, importJWK, type JWK, type ProtectedHeaderParameters } from 'jose'
+import {
+  CompactSign,
+  compactVerify,
+  decodeProtectedHeader,
+  importJWK,
+  type JWK,
+  type ProtectedHeaderParameters,
+} from 'jose'
 import { base64urlnopad } from '@scure/base'
 import { TesseraError } from '../../contract/errors'
 import { toPublicJwk, type IssuerKey, type PublicJwk } from '../crypto/keys'
@@ -24,17 +31,24 @@ export const JWT_CLAIMS = ['iss', 'sub', 'jti', 'nbf', 'exp', 'iat', 'aud'] as c
 
 /** Signs a credential as an OB 3.0 VC-JWT with the issuer's P-256 key. */
 export async function signVcJwt(credential: Record<string, unknown>, key: IssuerKey): Promise<string> {
-  if (key.type !== 'P-256') throw new TesseraError('validation', `VC-JWTs are signed with the P-256 (ES256) key, not ${key.type}`)
+  if (key.type !== 'P-256')
+    throw new TesseraError('validation', `VC-JWTs are signed with the P-256 (ES256) key, not ${key.type}`)
   const issuer = credential.issuer
   const iss = typeof issuer === 'string' ? issuer : (issuer as { id?: unknown } | undefined)?.id
   const subject = credential.credentialSubject as { id?: unknown } | undefined
-  if (typeof iss !== 'string') throw new TesseraError('validation', 'VC-JWT: the credential has no issuer id (iss)')
+  if (typeof iss !== 'string')
+    throw new TesseraError('validation', 'VC-JWT: the credential has no issuer id (iss)')
   if (typeof subject?.id !== 'string') {
-    throw new TesseraError('validation', 'VC-JWT: credentialSubject.id is required, because the JWT sub claim must equal it')
+    throw new TesseraError(
+      'validation',
+      'VC-JWT: credentialSubject.id is required, because the JWT sub claim must equal it',
+    )
   }
-  if (typeof credential.id !== 'string') throw new TesseraError('validation', 'VC-JWT: the credential has no id (jti)')
+  if (typeof credential.id !== 'string')
+    throw new TesseraError('validation', 'VC-JWT: the credential has no id (jti)')
   const validFrom = parseDateTimeZ(credential.validFrom)
-  if (!validFrom) throw new TesseraError('validation', 'VC-JWT: validFrom is missing or not a date-time with zone')
+  if (!validFrom)
+    throw new TesseraError('validation', 'VC-JWT: validFrom is missing or not a date-time with zone')
   if (validFrom.getTime() % 1000 !== 0) {
     throw new TesseraError('validation', 'VC-JWT: validFrom must be whole seconds so that nbf equals it')
   }
@@ -68,12 +82,15 @@ export interface DecodedVcJwt {
 /** Decodes without verifying. Throws `validation` when it is not a JWT carrying a JSON object. */
 export function decodeVcJwt(jwt: string): DecodedVcJwt {
   const parts = jwt.trim().split('.')
-  if (parts.length !== 3) throw new TesseraError('validation', 'Not a compact JWS: expected three dot-separated parts')
+  if (parts.length !== 3)
+    throw new TesseraError('validation', 'Not a compact JWS: expected three dot-separated parts')
   let header: ProtectedHeaderParameters
   let payload: unknown
   try {
     header = decodeProtectedHeader(jwt.trim())
-    payload = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(base64urlnopad.decode(parts[1] as string)))
+    payload = JSON.parse(
+      new TextDecoder('utf-8', { fatal: true }).decode(base64urlnopad.decode(parts[1] as string)),
+    )
   } catch {
     throw new TesseraError('validation', 'Not a JWT: the header or payload is not base64url JSON')
   }
@@ -108,7 +125,10 @@ export type JwtSignatureResult =
  * Checks the JWS signature only (header allow-list, pinned algorithms, key from `jwk` or the
  * resolver). Claims and dates are for the caller. Never throws for a bad token.
  */
-export async function verifyVcJwtSignature(jwt: string, options: VerifyJwtOptions = {}): Promise<JwtSignatureResult> {
+export async function verifyVcJwtSignature(
+  jwt: string,
+  options: VerifyJwtOptions = {},
+): Promise<JwtSignatureResult> {
   let decoded: DecodedVcJwt
   try {
     decoded = decodeVcJwt(jwt)
@@ -118,7 +138,11 @@ export async function verifyVcJwtSignature(jwt: string, options: VerifyJwtOption
   const { header } = decoded
   const algorithms = (options.algorithms ?? DEFAULT_JWT_ALGORITHMS).filter((a) => a !== 'none')
   if (typeof header.alg !== 'string' || header.alg === 'none' || !algorithms.includes(header.alg)) {
-    return { ok: false, decoded, reason: `JWT alg "${String(header.alg)}" is not allowed (allowed: ${algorithms.join(', ')})` }
+    return {
+      ok: false,
+      decoded,
+      reason: `JWT alg "${String(header.alg)}" is not allowed (allowed: ${algorithms.join(', ')})`,
+    }
   }
   if (header.typ !== undefined && !['JWT', 'vc+jwt'].includes(String(header.typ))) {
     return { ok: false, decoded, reason: `JWT typ "${String(header.typ)}" is not JWT` }
@@ -135,7 +159,11 @@ export async function verifyVcJwtSignature(jwt: string, options: VerifyJwtOption
     jwk = options.resolveKey ? await options.resolveKey(header) : undefined
     keySource = 'resolved'
     if (!jwk) {
-      return { ok: false, decoded, reason: `Cannot resolve the JWT signing key offline (kid ${String(header.kid ?? 'absent')}, no jwk header)` }
+      return {
+        ok: false,
+        decoded,
+        reason: `Cannot resolve the JWT signing key offline (kid ${String(header.kid ?? 'absent')}, no jwk header)`,
+      }
     }
   }
   try {

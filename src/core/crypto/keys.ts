@@ -57,7 +57,8 @@ export async function generateIssuerKey(type: IssuerKeyType, now: Date = new Dat
   const pub = await exportJWK(publicKey)
   const priv = await exportJWK(privateKey)
   const publicJwk = await toPublicJwk(pub)
-  if (typeof priv.d !== 'string') throw new TesseraError('internal', `Generated ${type} key has no private part`)
+  if (typeof priv.d !== 'string')
+    throw new TesseraError('internal', `Generated ${type} key has no private part`)
   return {
     kid: publicJwk.kid,
     type,
@@ -69,7 +70,10 @@ export async function generateIssuerKey(type: IssuerKeyType, now: Date = new Dat
 
 /** Generates the Ed25519 + P-256 pair an installation issues with. */
 export async function generateIssuerKeys(now: Date = new Date()): Promise<IssuerKeys> {
-  const [ed25519, p256] = await Promise.all([generateIssuerKey('Ed25519', now), generateIssuerKey('P-256', now)])
+  const [ed25519, p256] = await Promise.all([
+    generateIssuerKey('Ed25519', now),
+    generateIssuerKey('P-256', now),
+  ])
   return { ed25519, p256 }
 }
 
@@ -81,10 +85,18 @@ export async function toPublicJwk(jwk: JWK): Promise<PublicJwk> {
   let core: { kty: 'OKP' | 'EC'; crv: 'Ed25519' | 'P-256'; x: string; y?: string }
   if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519' && typeof jwk.x === 'string') {
     core = { kty: 'OKP', crv: 'Ed25519', x: jwk.x }
-  } else if (jwk.kty === 'EC' && jwk.crv === 'P-256' && typeof jwk.x === 'string' && typeof jwk.y === 'string') {
+  } else if (
+    jwk.kty === 'EC' &&
+    jwk.crv === 'P-256' &&
+    typeof jwk.x === 'string' &&
+    typeof jwk.y === 'string'
+  ) {
     core = { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y }
   } else {
-    throw new TesseraError('validation', `Unsupported key: expected an Ed25519 (OKP) or P-256 (EC) JWK, got kty=${String(jwk.kty)} crv=${String(jwk.crv)}`)
+    throw new TesseraError(
+      'validation',
+      `Unsupported key: expected an Ed25519 (OKP) or P-256 (EC) JWK, got kty=${String(jwk.kty)} crv=${String(jwk.crv)}`,
+    )
   }
   const kid = await calculateJwkThumbprint(core, 'sha256')
   return { ...core, kid }
@@ -117,8 +129,15 @@ export function ed25519PublicKeyFromMultibase(multibase: string): Uint8Array {
   } catch {
     throw new TesseraError('validation', `Key ${multibase}: not valid base58btc`)
   }
-  if (bytes.length !== 34 || bytes[0] !== ED25519_PUB_MULTICODEC[0] || bytes[1] !== ED25519_PUB_MULTICODEC[1]) {
-    throw new TesseraError('validation', `Key ${multibase}: not an Ed25519 public key (multicodec 0xed01, 32 bytes)`)
+  if (
+    bytes.length !== 34 ||
+    bytes[0] !== ED25519_PUB_MULTICODEC[0] ||
+    bytes[1] !== ED25519_PUB_MULTICODEC[1]
+  ) {
+    throw new TesseraError(
+      'validation',
+      `Key ${multibase}: not an Ed25519 public key (multicodec 0xed01, 32 bytes)`,
+    )
   }
   return bytes.slice(2)
 }

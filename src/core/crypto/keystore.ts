@@ -81,21 +81,33 @@ export async function sealWithPassphrase(
   cipher.setAAD(aadOf(header))
   const ct = Buffer.concat([cipher.update(plaintext), cipher.final()])
   key.fill(0)
-  return { ...header, iv: iv.toString('base64url'), tag: cipher.getAuthTag().toString('base64url'), ct: ct.toString('base64url') }
+  return {
+    ...header,
+    iv: iv.toString('base64url'),
+    tag: cipher.getAuthTag().toString('base64url'),
+    ct: ct.toString('base64url'),
+  }
 }
 
 /**
  * Decrypts an envelope. A wrong passphrase and a tampered envelope are indistinguishable under
  * AES-GCM, so both are reported as a wrong passphrase (`forbidden`); a malformed envelope is `validation`.
  */
-export async function openWithPassphrase(envelope: unknown, passphrase: string, what = 'the issuer key'): Promise<Uint8Array> {
+export async function openWithPassphrase(
+  envelope: unknown,
+  passphrase: string,
+  what = 'the issuer key',
+): Promise<Uint8Array> {
   const env = parseKeyEnvelope(envelope)
   checkCost(env.kdf.N, env.kdf.r, env.kdf.p)
   const key = await deriveKey(passphrase, env.kdf)
   const iv = Buffer.from(env.iv, 'base64url')
   const tag = Buffer.from(env.tag, 'base64url')
   if (iv.length !== 12 || tag.length !== 16) {
-    throw new TesseraError('validation', `Key envelope for ${what} is malformed: iv must be 12 bytes and tag 16 bytes`)
+    throw new TesseraError(
+      'validation',
+      `Key envelope for ${what} is malformed: iv must be 12 bytes and tag 16 bytes`,
+    )
   }
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, iv)
@@ -104,7 +116,10 @@ export async function openWithPassphrase(envelope: unknown, passphrase: string, 
     const out = Buffer.concat([decipher.update(Buffer.from(env.ct, 'base64url')), decipher.final()])
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength)
   } catch {
-    throw new TesseraError('forbidden', `Wrong passphrase for ${what} (or the stored key envelope was altered)`)
+    throw new TesseraError(
+      'forbidden',
+      `Wrong passphrase for ${what} (or the stored key envelope was altered)`,
+    )
   } finally {
     key.fill(0)
   }
@@ -123,7 +138,10 @@ export function parseKeyEnvelope(input: unknown): KeyEnvelope {
   const parsed = envelopeSchema.safeParse(value)
   if (!parsed.success) {
     throw new TesseraError('validation', 'Key envelope is malformed', {
-      issues: parsed.error.issues.map((i) => ({ path: ['envelope', ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))], message: i.message })),
+      issues: parsed.error.issues.map((i) => ({
+        path: ['envelope', ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
+        message: i.message,
+      })),
     })
   }
   return parsed.data
@@ -132,9 +150,17 @@ export function parseKeyEnvelope(input: unknown): KeyEnvelope {
 export const serializeKeyEnvelope = (envelope: KeyEnvelope): string => JSON.stringify(envelope)
 
 /** Encrypts an issuer key's private JWK; the public parts stay readable. */
-export async function sealIssuerKey(key: IssuerKey, passphrase: string, cost?: ScryptCost): Promise<StoredIssuerKey> {
+export async function sealIssuerKey(
+  key: IssuerKey,
+  passphrase: string,
+  cost?: ScryptCost,
+): Promise<StoredIssuerKey> {
   const { privateJwk, ...rest } = key
-  const envelope = await sealWithPassphrase(new TextEncoder().encode(JSON.stringify(privateJwk)), passphrase, cost)
+  const envelope = await sealWithPassphrase(
+    new TextEncoder().encode(JSON.stringify(privateJwk)),
+    passphrase,
+    cost,
+  )
   return { ...rest, envelope }
 }
 
@@ -157,7 +183,13 @@ export async function unlockIssuerKey(stored: StoredIssuerKey, passphrase: strin
   if (typeof jwk.d !== 'string' || pub.kid !== stored.kid) {
     throw new TesseraError('internal', `Decrypted ${what} does not match its public key`)
   }
-  return { kid: stored.kid, type: stored.type, createdAt: stored.createdAt, publicJwk: stored.publicJwk, privateJwk: { ...pub, d: jwk.d } }
+  return {
+    kid: stored.kid,
+    type: stored.type,
+    createdAt: stored.createdAt,
+    publicJwk: stored.publicJwk,
+    privateJwk: { ...pub, d: jwk.d },
+  }
 }
 
 function checkCost(N: number, r: number, p: number): void {
@@ -172,26 +204,32 @@ function checkCost(N: number, r: number, p: number): void {
 
 function deriveKey(passphrase: string, kdf: KeyEnvelope['kdf']): Promise<Buffer> {
   if (typeof passphrase !== 'string' || passphrase.length === 0) {
-    return Promise.reject(new TesseraError('validation', 'A passphrase is required to protect the issuer key'))
+    return Promise.reject(
+      new TesseraError('validation', 'A passphrase is required to protect the issuer key'),
+    )
   }
   const salt = Buffer.from(kdf.salt, 'base64url')
-  if (salt.length !== 16) return Promise.reject(new TesseraError('validation', 'Key envelope salt must be 16 bytes'))
+  if (salt.length !== 16)
+    return Promise.reject(new TesseraError('validation', 'Key envelope salt must be 16 bytes'))
   // NFC so the same passphrase typed on two keyboards derives the same key.
   const secret = Buffer.from(passphrase.normalize('NFC'), 'utf8')
   return new Promise((resolve, reject) => {
-    scrypt(secret, salt, 32, { N: kdf.N, r: kdf.r, p: kdf.p, maxmem: 256 * kdf.N * kdf.r + 1024 * 1024 }, (err, key) => {
-      secret.fill(0)
-      if (err) reject(new TesseraError('internal', `scrypt failed: ${err.message}`))
-      else resolve(key)
-    })
+    scrypt(
+      secret,
+      salt,
+      32,
+      { N: kdf.N, r: kdf.r, p: kdf.p, maxmem: 256 * kdf.N * kdf.r + 1024 * 1024 },
+      (err, key) => {
+        secret.fill(0)
+        if (err) reject(new TesseraError('internal', `scrypt failed: ${err.message}`))
+        else resolve(key)
+      },
+    )
   })
 }
 
 function aadOf(header: Pick<KeyEnvelope, 'v' | 'kdf' | 'alg'>): Buffer {
   const { kdf } = header
   // Fixed member order: the AAD must be byte-identical whatever order a JSON parser kept.
-  return Buffer.from(
-    JSON.stringify([header.v, header.alg, kdf.name, kdf.N, kdf.r, kdf.p, kdf.salt]),
-    'utf8',
-  )
+  return Buffer.from(JSON.stringify([header.v, header.alg, kdf.name, kdf.N, kdf.r, kdf.p, kdf.salt]), 'utf8')
 }

@@ -8,7 +8,8 @@ import { foldForSearch } from '../domain/names'
  * A plain "name"/"nom complet" is deliberately absent: splitting a full name into given and family
  * names differs by culture, so the person importing must say which column is which (--map).
  */
-const SYNONYMS: Record<ImportField, string[]> = {
+// prettier-ignore
+export const HEADER_SYNONYMS: Readonly<Record<ImportField, readonly string[]>> = {
   given_name: [
     'given_name', 'given names', 'first name', 'firstname', 'first', 'forename', 'forenames', 'christian name',
     'prénom', 'prénoms', 'vorname', 'nombre', 'nombres', 'nome', 'primeiro nome', 'voornaam', 'imię', 'tên',
@@ -49,10 +50,13 @@ const SYNONYMS: Record<ImportField, string[]> = {
 export const headerKey = (h: string): string => foldForSearch(h).replace(/[\s_\-.'"’]+/gu, '')
 
 const FIELD_BY_HEADER = new Map<string, ImportField>(
-  (Object.entries(SYNONYMS) as [ImportField, string[]][]).flatMap(([f, names]) => names.map((n) => [headerKey(n), f] as const)),
+  (Object.entries(HEADER_SYNONYMS) as [ImportField, string[]][]).flatMap(([f, names]) =>
+    names.map((n) => [headerKey(n), f] as const),
+  ),
 )
 
-export const recogniseHeader = (header: string): ImportField | null => FIELD_BY_HEADER.get(headerKey(header)) ?? null
+export const recogniseHeader = (header: string): ImportField | null =>
+  FIELD_BY_HEADER.get(headerKey(header)) ?? null
 
 /** Examples shown when no given-name column is found. */
 export const GIVEN_NAME_EXAMPLES = ['given_name', 'first name', 'prénom', 'الاسم', '名']
@@ -76,20 +80,30 @@ export interface MappingResult {
  * The column → field assignment: explicit `mapping` entries (by header text or `#N`) first, then
  * recognised headers for the fields still free. A field gets at most one column.
  */
-export function assignColumns(headers: string[], mapping: Record<string, ImportField | 'ignore'>): MappingResult {
+export function assignColumns(
+  headers: string[],
+  mapping: Record<string, ImportField | 'ignore'>,
+): MappingResult {
   const errors: string[] = []
   const explicit = new Map<number, ImportField | 'ignore'>()
   for (const [key, target] of Object.entries(mapping)) {
     const index = resolveColumn(headers, key)
     if (index === null) {
-      errors.push(`the mapping names a column "${key}" that the file does not have (columns: ${headers.map((h, i) => h || `#${i + 1}`).join(', ')})`)
+      errors.push(
+        `the mapping names a column "${key}" that the file does not have (columns: ${headers.map((h, i) => h || `#${i + 1}`).join(', ')})`,
+      )
       continue
     }
     explicit.set(index, target)
   }
 
   const indexOf: Partial<Record<ImportField, number>> = {}
-  const columns: ColumnAssignment[] = headers.map((header, i) => ({ number: i + 1, header, field: null, how: 'unrecognised' }))
+  const columns: ColumnAssignment[] = headers.map((header, i) => ({
+    number: i + 1,
+    header,
+    field: null,
+    how: 'unrecognised',
+  }))
   for (const [index, target] of [...explicit].sort((a, b) => a[0] - b[0])) {
     const col = columns[index]!
     if (target === 'ignore') {
@@ -98,7 +112,9 @@ export function assignColumns(headers: string[], mapping: Record<string, ImportF
     }
     const taken = indexOf[target]
     if (taken !== undefined) {
-      errors.push(`the mapping puts both column ${describe(headers, taken)} and column ${describe(headers, index)} into ${target}; choose one`)
+      errors.push(
+        `the mapping puts both column ${describe(headers, taken)} and column ${describe(headers, index)} into ${target}; choose one`,
+      )
       continue
     }
     indexOf[target] = index
@@ -131,4 +147,5 @@ function resolveColumn(headers: string[], key: string): number | null {
   return null
 }
 
-const describe = (headers: string[], index: number): string => (headers[index] ? `"${headers[index]}"` : `#${index + 1}`)
+const describe = (headers: string[], index: number): string =>
+  headers[index] ? `"${headers[index]}"` : `#${index + 1}`

@@ -88,7 +88,11 @@ export function analyseLearnerFile(bytes: Uint8Array, opts: AnalyseOptions = {})
     blankRows: 0,
     sample: [],
   }
-  const fail = (message: string, row: number | null = null, line: number | null = null): LearnerFileAnalysis => {
+  const fail = (
+    message: string,
+    row: number | null = null,
+    line: number | null = null,
+  ): LearnerFileAnalysis => {
     result.fileErrors.push({ row, line, message })
     return result
   }
@@ -97,7 +101,8 @@ export function analyseLearnerFile(bytes: Uint8Array, opts: AnalyseOptions = {})
   if (!decoded.ok) return fail(decoded.message, null, decoded.line)
   result.bom = decoded.bom
   const text = decoded.text
-  if (text.trim() === '') return fail(bytes.length === 0 ? 'The file is empty.' : 'The file is empty (it holds only blank lines).')
+  if (text.trim() === '')
+    return fail(bytes.length === 0 ? 'The file is empty.' : 'The file is empty (it holds only blank lines).')
 
   const delimiter = opts.delimiter ?? detectDelimiter(text)
   result.delimiter = delimiter
@@ -111,9 +116,14 @@ export function analyseLearnerFile(bytes: Uint8Array, opts: AnalyseOptions = {})
   const mapping = assignColumns(result.headers, opts.mapping ?? {})
   result.columns = mapping.columns
   if (quoteError) return fail(quoteError.message, quoteError.row, quoteError.line)
-  for (const e of mapping.errors) result.fileErrors.push({ row: header.row, line: header.line, message: `Mapping: ${e}.` })
+  for (const e of mapping.errors)
+    result.fileErrors.push({ row: header.row, line: header.line, message: `Mapping: ${e}.` })
   if (mapping.indexOf.given_name === undefined) {
-    result.fileErrors.push({ row: header.row, line: header.line, message: missingGivenNameMessage(result.headers, delimiter, result.delimiterDetected) })
+    result.fileErrors.push({
+      row: header.row,
+      line: header.line,
+      message: missingGivenNameMessage(result.headers, delimiter, result.delimiterDetected),
+    })
   }
   if (result.fileErrors.length) return result
 
@@ -133,7 +143,12 @@ export function analyseLearnerFile(bytes: Uint8Array, opts: AnalyseOptions = {})
       result.rows.push(checked.row)
     }
     if (result.sample.length < sampleSize) {
-      result.sample.push({ row: record.row, line: record.line, valid: checked.problems.length === 0, values: checked.values })
+      result.sample.push({
+        row: record.row,
+        line: record.line,
+        valid: checked.problems.length === 0,
+        values: checked.values,
+      })
     }
   }
   if (result.dataRows - result.blankRows === 0) {
@@ -187,7 +202,10 @@ function checkRow(
   if (raw.cohort !== undefined && raw.cohort.trim() !== '') {
     const c = cohortNameField.safeParse(raw.cohort)
     if (c.success) cohort = c.data
-    else problems.push(problemAt(at, headers, indexOf, 'cohort', raw.cohort, c.error.issues[0]?.message ?? 'invalid'))
+    else
+      problems.push(
+        problemAt(at, headers, indexOf, 'cohort', raw.cohort, c.error.issues[0]?.message ?? 'invalid'),
+      )
   }
   if (problems.length || !parsed.success) return { row: null, problems, values }
 
@@ -228,8 +246,15 @@ export function detectDelimiter(text: string): Delimiter {
     const header = records[0]?.cells ?? []
     const fields = new Set(header.map(recogniseHeader).filter((f) => f !== null))
     const rest = records.slice(1)
-    const consistent = rest.length ? rest.filter((r) => r.cells.length === header.length).length / rest.length : 1
-    const score = [fields.has('given_name') ? 1 : 0, fields.size, header.length > 1 ? consistent : 0, header.length]
+    const consistent = rest.length
+      ? rest.filter((r) => r.cells.length === header.length).length / rest.length
+      : 1
+    const score = [
+      fields.has('given_name') ? 1 : 0,
+      fields.size,
+      header.length > 1 ? consistent : 0,
+      header.length,
+    ]
     if (!best || compare(score, best.score) > 0) best = { d, score }
   }
   return best?.d ?? ','

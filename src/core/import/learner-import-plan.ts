@@ -47,7 +47,13 @@ export function planLearnerImport(
   existing: ExistingLookup,
   onDuplicate: 'skip' | 'update',
 ): ImportPlan {
-  const plan: ImportPlan = { actions: [], duplicates: [], problems: [], duplicatesInFile: 0, duplicatesExisting: 0 }
+  const plan: ImportPlan = {
+    actions: [],
+    duplicates: [],
+    problems: [],
+    duplicatesInFile: 0,
+    duplicatesExisting: 0,
+  }
   const firstRowByEmail = new Map<string, number>()
   const firstRowByExternalId = new Map<string, number>()
 
@@ -78,7 +84,8 @@ export function planLearnerImport(
       continue
     }
     plan.duplicatesExisting++
-    for (const l of byEmail) plan.duplicates.push(existingDup(at, 'email', row.fields.email ?? '', l, onDuplicate))
+    for (const l of byEmail)
+      plan.duplicates.push(existingDup(at, 'email', row.fields.email ?? '', l, onDuplicate))
     for (const l of byExt) plan.duplicates.push(existingDup(at, 'external_id', ext ?? '', l, onDuplicate))
     const [first] = matches.values()
     if (onDuplicate === 'skip') {
@@ -100,7 +107,12 @@ export function planLearnerImport(
   return plan
 }
 
-const inFile = (at: { row: number; line: number }, field: 'email' | 'external_id', value: string, sameAsRow: number): ImportDuplicate => ({
+const inFile = (
+  at: { row: number; line: number },
+  field: 'email' | 'external_id',
+  value: string,
+  sameAsRow: number,
+): ImportDuplicate => ({
   ...at,
   field,
   value,
@@ -116,7 +128,15 @@ const existingDup = (
   value: string,
   l: ExistingLearner,
   action: 'skip' | 'update',
-): ImportDuplicate => ({ ...at, field, value, sameAsRow: null, learnerId: l.id, learnerName: displayName(l.fields), action })
+): ImportDuplicate => ({
+  ...at,
+  field,
+  value,
+  sameAsRow: null,
+  learnerId: l.id,
+  learnerName: displayName(l.fields),
+  action,
+})
 
 /**
  * The fields an update writes: only those with a value in the file, so a blank cell never erases

@@ -22,25 +22,29 @@ export function decodeUtf8Strict(bytes: Uint8Array): DecodeResult {
     const bad = firstInvalidUtf8(body)
     const offset = bad + (bom ? 3 : 0)
     const line = lineAt(bytes, offset)
+    // Only bytes from 0x80 up can be invalid, so this is almost always a Windows "ANSI" file.
     const byte = bytes[offset] ?? 0
-    const hint = byte >= 0x80 ? ' It was probably saved as Latin-1 / Windows-1252;' : ''
     return {
       ok: false,
       offset,
       line,
       message:
         `The file is not UTF-8: byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')} at offset ${offset} (line ${line}) ` +
-        `is not valid UTF-8.${hint} save it again as "CSV UTF-8" (in LibreOffice: character set "Unicode (UTF-8)").`,
+        'is not valid UTF-8. It was probably saved as Latin-1 / Windows-1252; save it again as "CSV UTF-8" ' +
+        '(in LibreOffice: character set "Unicode (UTF-8)").',
     }
   }
   const nul = text.indexOf('\u0000')
   if (nul >= 0) {
     const offset = new TextEncoder().encode(text.slice(0, nul)).length + (bom ? 3 : 0)
+    const line = lineAt(bytes, offset)
     return {
       ok: false,
       offset,
-      line: lineAt(bytes, offset),
-      message: `The file contains a NUL byte at offset ${offset} (line ${lineAt(bytes, offset)}): it is not a text CSV file (a spreadsheet .xlsx, or UTF-16 text?). Save it as "CSV UTF-8".`,
+      line,
+      message:
+        `The file contains a NUL byte at offset ${offset} (line ${line}): it is not a text CSV file ` +
+        `(a spreadsheet .xlsx, or UTF-16 text?). Save it as "CSV UTF-8".`,
     }
   }
   return { ok: true, text, bom }

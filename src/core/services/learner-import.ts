@@ -29,7 +29,11 @@ interface PreparedImport {
 /** Reads the file and plans the import against the database as `tx` sees it. Writes nothing. */
 export async function prepareImport(tx: Tx, args: ImportArgs): Promise<PreparedImport> {
   const bytes = Buffer.from(args.csvBase64, 'base64')
-  const analysis = analyseLearnerFile(bytes, { delimiter: args.delimiter, mapping: args.mapping, sampleSize: args.previewRows })
+  const analysis = analyseLearnerFile(bytes, {
+    delimiter: args.delimiter,
+    mapping: args.mapping,
+    sampleSize: args.previewRows,
+  })
   const existing = await lookupExisting(tx, analysis)
   const plan = planLearnerImport(analysis, existing, args.onDuplicate)
   return { bytes, analysis, plan, report: buildReport(args, bytes, analysis, plan) }
@@ -37,7 +41,9 @@ export async function prepareImport(tx: Tx, args: ImportArgs): Promise<PreparedI
 
 async function lookupExisting(tx: Tx, analysis: LearnerFileAnalysis): Promise<ExistingLookup> {
   const emails = [...new Set(analysis.rows.map((r) => r.emailKey).filter((e): e is string => e !== null))]
-  const externalIds = [...new Set(analysis.rows.map((r) => r.fields.externalId).filter((e): e is string => e !== null))]
+  const externalIds = [
+    ...new Set(analysis.rows.map((r) => r.fields.externalId).filter((e): e is string => e !== null)),
+  ]
   const lookup: ExistingLookup = { byEmailKey: new Map(), byExternalId: new Map() }
   const add = (map: Map<string, ExistingLearner[]>, key: string, l: ExistingLearner): void => {
     const list = map.get(key) ?? []
@@ -53,7 +59,12 @@ async function lookupExisting(tx: Tx, analysis: LearnerFileAnalysis): Promise<Ex
   })
   // Chunks stay under SQLite's bound-parameter limit; each lookup uses a partial index.
   for (let i = 0; i < emails.length; i += 500) {
-    const rows = await tx.selectFrom('learner').selectAll().where('email_key', 'in', emails.slice(i, i + 500)).orderBy('created_at').execute()
+    const rows = await tx
+      .selectFrom('learner')
+      .selectAll()
+      .where('email_key', 'in', emails.slice(i, i + 500))
+      .orderBy('created_at')
+      .execute()
     for (const r of rows) add(lookup.byEmailKey, r.email_key!, toExisting(r))
   }
   for (let i = 0; i < externalIds.length; i += 500) {
@@ -68,11 +79,17 @@ async function lookupExisting(tx: Tx, analysis: LearnerFileAnalysis): Promise<Ex
   return lookup
 }
 
-function buildReport(args: ImportArgs, bytes: Uint8Array, analysis: LearnerFileAnalysis, plan: ImportPlan): ImportReport {
+function buildReport(
+  args: ImportArgs,
+  bytes: Uint8Array,
+  analysis: LearnerFileAnalysis,
+  plan: ImportPlan,
+): ImportReport {
   const problems: ImportProblem[] = [...analysis.problems, ...plan.problems].sort((a, b) => a.row - b.row)
   const invalidRows = new Set([...analysis.invalidRows, ...plan.problems.map((p) => p.row)])
   const actionByRow = new Map(plan.actions.map((a) => [a.row.row, a.kind] as const))
-  const count = (kind: 'create' | 'update' | 'skip'): number => plan.actions.filter((a) => a.kind === kind).length
+  const count = (kind: 'create' | 'update' | 'skip'): number =>
+    plan.actions.filter((a) => a.kind === kind).length
   const counts = {
     rows: analysis.dataRows,
     blank: analysis.blankRows,
@@ -121,7 +138,11 @@ const PROGRESS_EVERY = 250
  * transaction (the database may have changed since the preview), and a refused plan, a failing
  * row or a crash rolls everything back. One audit entry records the whole import.
  */
-export async function commitImport(ctx: ServiceContext, args: ImportArgs, call: CallContext): Promise<ImportResult> {
+export async function commitImport(
+  ctx: ServiceContext,
+  args: ImportArgs,
+  call: CallContext,
+): Promise<ImportResult> {
   const sqlite = ctx.database.sqlite
   return ctx.db.transaction().execute(async (trx) => {
     call.progress?.({ step: 'import.check', done: 0, total: 1 })
@@ -135,11 +156,17 @@ export async function commitImport(ctx: ServiceContext, args: ImportArgs, call: 
     }
 
     const now = isoNow(ctx)
-    const cohortNames = [...(args.cohort ? [args.cohort] : []), ...plan.actions.flatMap((a) => (a.row.cohort ? [a.row.cohort] : []))]
+    const cohortNames = [
+      ...(args.cohort ? [args.cohort] : []),
+      // A repeat of an earlier row joins nothing, so it creates no cohort either.
+      ...plan.actions.flatMap((a) =>
+        a.row.cohort && (a.kind !== 'skip' || a.learner) ? [a.row.cohort] : [],
+      ),
+    ]
     const { cohorts, created: cohortsCreated } = await findOrCreateCohorts(trx, ctx, cohortNames)
 
     // The bulk rows go through prepared statements on the same connection, inside the transaction
-    // kysely opened: 10,000 rows take milliseconds instead of seconds of per-query compilation.
+    // kysely opened, without kysely compiling and preparing each of the 10,000+ statements anew.
     if (!sqlite.inTransaction) throw new TesseraError('internal', 'import must run inside a transaction')
     const insertLearner = sqlite.prepare(
       `INSERT INTO learner (id, device_id, created_at, updated_at, version, given_name, family_name, email, email_key,
@@ -166,19 +193,43 @@ export async function commitImport(ctx: ServiceContext, args: ImportArgs, call: 
     const total = plan.actions.length
     for (let i = 0; i < total; i++) {
       const action = plan.actions[i]!
-      let learnerId: string | null = null
+      let learnerId: string | null
       if (action.kind === 'create') {
         learnerId = newId()
-        insertLearner.run({ id: learnerId, device_id: ctx.deviceId, created_at: now, updated_at: now, ...columnsFor(action.row.fields) })
+        insertLearner.run({
+          id: learnerId,
+          device_id: ctx.deviceId,
+          created_at: now,
+          updated_at: now,
+          ...columnsFor(action.row.fields),
+        })
         result.created++
       } else if (action.kind === 'update') {
         learnerId = action.learner.id
         const next = mergeForUpdate(action.learner.fields, action.row)
         if (next) {
-          const previous: LearnerSnapshot = { version: action.learner.version, ...action.learner.fields, updatedAt: action.learner.updatedAt }
-          insertHistory.run(newId(), ctx.deviceId, now, now, learnerId, previous.version, canonicalJson(previous))
-          const changed = updateLearner.run({ id: learnerId, version: action.learner.version, updated_at: now, ...columnsFor(next) })
-          if (changed.changes !== 1) throw new TesseraError('conflict', `learner ${learnerId} changed during the import`)
+          const previous: LearnerSnapshot = {
+            version: action.learner.version,
+            ...action.learner.fields,
+            updatedAt: action.learner.updatedAt,
+          }
+          insertHistory.run(
+            newId(),
+            ctx.deviceId,
+            now,
+            now,
+            learnerId,
+            previous.version,
+            canonicalJson(previous),
+          )
+          const changed = updateLearner.run({
+            id: learnerId,
+            version: action.learner.version,
+            updated_at: now,
+            ...columnsFor(next),
+          })
+          if (changed.changes !== 1)
+            throw new TesseraError('conflict', `learner ${learnerId} changed during the import`)
           result.updated++
         } else {
           result.unchanged++

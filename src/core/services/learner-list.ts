@@ -19,7 +19,10 @@ export interface LearnerQuery {
  * the `learner_sort` index gives the order and LIMIT stops the walk early.
  * (EXPLAIN QUERY PLAN is checked in test/learners/search.test.ts.)
  */
-export function learnerPageQuery(query: LearnerQuery): { page: RawBuilder<LearnerRow>; count: RawBuilder<{ n: number }> } {
+export function learnerPageQuery(query: LearnerQuery): {
+  page: RawBuilder<LearnerRow>
+  count: RawBuilder<{ n: number }>
+} {
   const q = query.q?.normalize('NFC').trim() ?? ''
   const match = q ? ftsPrefixQuery(q) : null
   const conditions: RawBuilder<unknown>[] = []
@@ -30,7 +33,10 @@ export function learnerPageQuery(query: LearnerQuery): { page: RawBuilder<Learne
   let withClause = sql``
   let from = sql`learner l`
   if (q) {
-    const sources = [sql`SELECT rowid FROM learner WHERE id = ${q}`, sql`SELECT rowid FROM learner WHERE external_id = ${q}`]
+    const sources = [
+      sql`SELECT rowid FROM learner WHERE id = ${q}`,
+      sql`SELECT rowid FROM learner WHERE external_id = ${q}`,
+    ]
     if (match) sources.unshift(sql`SELECT rowid FROM learner_fts WHERE learner_fts MATCH ${match}`)
     withClause = sql`WITH m(rid) AS MATERIALIZED (${sql.join(sources, sql` UNION `)}) `
     from = sql`m JOIN learner l ON l.rowid = m.rid`
@@ -42,7 +48,10 @@ export function learnerPageQuery(query: LearnerQuery): { page: RawBuilder<Learne
   }
 }
 
-export async function listLearnerRows(tx: Tx, query: LearnerQuery): Promise<{ rows: LearnerRow[]; total: number }> {
+export async function listLearnerRows(
+  tx: Tx,
+  query: LearnerQuery,
+): Promise<{ rows: LearnerRow[]; total: number }> {
   const { page, count } = learnerPageQuery(query)
   const rows = (await page.execute(tx)).rows
   const total = Number((await count.execute(tx)).rows[0]?.n ?? 0)

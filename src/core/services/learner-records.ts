@@ -34,7 +34,11 @@ export const fieldsOf = (r: LearnerRow): LearnerFields => ({
   notes: r.notes,
 })
 
-export const snapshotOf = (r: LearnerRow): LearnerSnapshot => ({ version: r.version, ...fieldsOf(r), updatedAt: r.updated_at })
+export const snapshotOf = (r: LearnerRow): LearnerSnapshot => ({
+  version: r.version,
+  ...fieldsOf(r),
+  updatedAt: r.updated_at,
+})
 
 export const toLearner = (r: LearnerRow, cohorts: { id: string; name: string }[]): Learner => ({
   id: r.id,
@@ -82,7 +86,10 @@ export const historyRow = (ctx: ServiceContext, previous: LearnerRow, now: strin
 })
 
 /** Cohorts of each learner, by name. One query for a whole page. */
-export async function cohortsOf(tx: Tx, learnerIds: string[]): Promise<Map<string, { id: string; name: string }[]>> {
+export async function cohortsOf(
+  tx: Tx,
+  learnerIds: string[],
+): Promise<Map<string, { id: string; name: string }[]>> {
   const out = new Map<string, { id: string; name: string }[]>()
   for (let i = 0; i < learnerIds.length; i += 500) {
     const rows = await tx
@@ -112,14 +119,21 @@ export async function findOrCreateCohorts(
   const created: { id: string; name: string }[] = []
   if (unique.length === 0) return { cohorts, created }
   for (let i = 0; i < unique.length; i += 500) {
-    const rows = await tx.selectFrom('cohort').select(['id', 'name']).where('name', 'in', unique.slice(i, i + 500)).execute()
+    const rows = await tx
+      .selectFrom('cohort')
+      .select(['id', 'name'])
+      .where('name', 'in', unique.slice(i, i + 500))
+      .execute()
     for (const r of rows) cohorts.set(r.name, r.id)
   }
   const now = isoNow(ctx)
   for (const name of unique) {
     if (cohorts.has(name)) continue
     const id = newId()
-    await tx.insertInto('cohort').values({ id, device_id: ctx.deviceId, created_at: now, updated_at: now, name }).execute()
+    await tx
+      .insertInto('cohort')
+      .values({ id, device_id: ctx.deviceId, created_at: now, updated_at: now, name })
+      .execute()
     cohorts.set(name, id)
     created.push({ id, name })
   }

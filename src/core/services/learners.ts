@@ -35,16 +35,26 @@ export function learnersHandlers(ctx: ServiceContext): FeatureHandlers<typeof le
     toLearner(row, (await cohortsOf(tx, [row.id])).get(row.id) ?? [])
 
   /** External ids identify one person in another system, so two learners may not share one. */
-  const assertExternalIdFree = async (tx: Tx, externalId: string | null, exceptId?: string): Promise<void> => {
+  const assertExternalIdFree = async (
+    tx: Tx,
+    externalId: string | null,
+    exceptId?: string,
+  ): Promise<void> => {
     if (!externalId) return
-    let q = tx.selectFrom('learner').select(['id', 'given_name', 'family_name']).where('external_id', '=', externalId)
+    let q = tx
+      .selectFrom('learner')
+      .select(['id', 'given_name', 'family_name'])
+      .where('external_id', '=', externalId)
     if (exceptId) q = q.where('id', '<>', exceptId)
     const other = await q.executeTakeFirst()
     if (other) {
-      throw conflict(`The external id "${externalId}" already belongs to ${[other.given_name, other.family_name].filter(Boolean).join(' ')} (${other.id})`, {
-        field: 'externalId',
-        learnerId: other.id,
-      })
+      throw conflict(
+        `The external id "${externalId}" already belongs to ${[other.given_name, other.family_name].filter(Boolean).join(' ')} (${other.id})`,
+        {
+          field: 'externalId',
+          learnerId: other.id,
+        },
+      )
     }
   }
 
@@ -62,7 +72,12 @@ export function learnersHandlers(ctx: ServiceContext): FeatureHandlers<typeof le
     const c = await tx
       .selectFrom('cohort')
       .leftJoin('learner_cohort', 'learner_cohort.cohort_id', 'cohort.id')
-      .select((eb) => ['cohort.id', 'cohort.name', 'cohort.created_at', eb.fn.count<number>('learner_cohort.learner_id').as('n')])
+      .select((eb) => [
+        'cohort.id',
+        'cohort.name',
+        'cohort.created_at',
+        eb.fn.count<number>('learner_cohort.learner_id').as('n'),
+      ])
       .where('cohort.id', '=', id)
       .groupBy('cohort.id')
       .executeTakeFirst()
@@ -70,9 +85,18 @@ export function learnersHandlers(ctx: ServiceContext): FeatureHandlers<typeof le
     return { id: c.id, name: c.name, memberCount: Number(c.n), createdAt: c.created_at }
   }
 
-  const auditCohortsCreated = async (tx: Tx, call: CallContext, created: { id: string; name: string }[]): Promise<void> => {
+  const auditCohortsCreated = async (
+    tx: Tx,
+    call: CallContext,
+    created: { id: string; name: string }[],
+  ): Promise<void> => {
     for (const c of created) {
-      await appendAudit(tx, ctx, call, { action: 'cohort.create', entityType: 'cohort', entityId: c.id, details: { name: c.name } })
+      await appendAudit(tx, ctx, call, {
+        action: 'cohort.create',
+        entityType: 'cohort',
+        entityId: c.id,
+        details: { name: c.name },
+      })
     }
   }
 
@@ -80,7 +104,11 @@ export function learnersHandlers(ctx: ServiceContext): FeatureHandlers<typeof le
   const missingLearners = async (tx: Tx, ids: string[]): Promise<string[]> => {
     const found = new Set<string>()
     for (let i = 0; i < ids.length; i += 500) {
-      const rows = await tx.selectFrom('learner').select('id').where('id', 'in', ids.slice(i, i + 500)).execute()
+      const rows = await tx
+        .selectFrom('learner')
+        .select('id')
+        .where('id', 'in', ids.slice(i, i + 500))
+        .execute()
       for (const r of rows) found.add(r.id)
     }
     return ids.filter((id) => !found.has(id))
@@ -97,7 +125,12 @@ export function learnersHandlers(ctx: ServiceContext): FeatureHandlers<typeof le
         for (const cohortId of new Set(cohorts.values())) {
           await trx
             .insertInto('learner_cohort')
-            .values({ learner_id: row.id, cohort_id: cohortId, device_id: ctx.deviceId, created_at: row.created_at })
+            .values({
+              learner_id: row.id,
+              cohort_id: cohortId,
+              device_id: ctx.deviceId,
+              created_at: row.created_at,
+            })
             .execute()
         }
         await appendAudit(trx, ctx, call, {
@@ -132,14 +165,18 @@ export function learnersHandlers(ctx: ServiceContext): FeatureHandlers<typeof le
         if (changed.length === 0) return withCohorts(trx, current)
         if (changed.includes('externalId')) await assertExternalIdFree(trx, after.externalId, id)
         const now = isoNow(ctx)
-        await trx.insertInto('learner_history').values(historyRow(ctx, current, now)).execute()
+        await trx
+          .insertInto('learner_history')
+          .values(historyRow(ctx, current, now))
+          .execute()
         const r = await trx
           .updateTable('learner')
           .set({ ...columnsFor(after), version: current.version + 1, updated_at: now })
           .where('id', '=', id)
           .where('version', '=', current.version)
           .executeTakeFirst()
-        if (Number(r.numUpdatedRows) !== 1) throw conflict(`Learner ${id} was changed meanwhile; reload it and edit again`)
+        if (Number(r.numUpdatedRows) !== 1)
+          throw conflict(`Learner ${id} was changed meanwhile; reload it and edit again`)
         await appendAudit(trx, ctx, call, {
           action: 'learner.update',
           entityType: 'learner',
@@ -231,7 +268,12 @@ export function learnersHandlers(ctx: ServiceContext): FeatureHandlers<typeof le
       const rows = await db
         .selectFrom('cohort')
         .leftJoin('learner_cohort', 'learner_cohort.cohort_id', 'cohort.id')
-        .select((eb) => ['cohort.id', 'cohort.name', 'cohort.created_at', eb.fn.count<number>('learner_cohort.learner_id').as('n')])
+        .select((eb) => [
+          'cohort.id',
+          'cohort.name',
+          'cohort.created_at',
+          eb.fn.count<number>('learner_cohort.learner_id').as('n'),
+        ])
         .groupBy('cohort.id')
         .orderBy('cohort.name')
         .execute()
@@ -241,11 +283,23 @@ export function learnersHandlers(ctx: ServiceContext): FeatureHandlers<typeof le
     'cohorts.create': async ({ name }, call) => {
       const id = newId()
       await db.transaction().execute(async (trx) => {
-        const existing = await trx.selectFrom('cohort').select('id').where('name', '=', name).executeTakeFirst()
+        const existing = await trx
+          .selectFrom('cohort')
+          .select('id')
+          .where('name', '=', name)
+          .executeTakeFirst()
         if (existing) throw conflict(`A cohort named "${name}" already exists`, { cohortId: existing.id })
         const now = isoNow(ctx)
-        await trx.insertInto('cohort').values({ id, device_id: ctx.deviceId, created_at: now, updated_at: now, name }).execute()
-        await appendAudit(trx, ctx, call, { action: 'cohort.create', entityType: 'cohort', entityId: id, details: { name } })
+        await trx
+          .insertInto('cohort')
+          .values({ id, device_id: ctx.deviceId, created_at: now, updated_at: now, name })
+          .execute()
+        await appendAudit(trx, ctx, call, {
+          action: 'cohort.create',
+          entityType: 'cohort',
+          entityId: id,
+          details: { name },
+        })
       })
       return cohortSummary(db, id)
     },
@@ -256,16 +310,29 @@ export function learnersHandlers(ctx: ServiceContext): FeatureHandlers<typeof le
         await cohortSummary(trx, cohortId)
         const missing = await missingLearners(trx, ids)
         if (missing.length) {
-          throw new TesseraError('not_found', `${missing.length} of the learners do not exist: ${missing.slice(0, 5).join(', ')}`, {
-            issues: missing.slice(0, 100).map((m) => ({ path: ['learnerIds', learnerIds.indexOf(m)], message: 'no such learner' })),
-          })
+          throw new TesseraError(
+            'not_found',
+            `${missing.length} of the learners do not exist: ${missing.slice(0, 5).join(', ')}`,
+            {
+              issues: missing
+                .slice(0, 100)
+                .map((m) => ({ path: ['learnerIds', learnerIds.indexOf(m)], message: 'no such learner' })),
+            },
+          )
         }
         const now = isoNow(ctx)
         let added = 0
         for (let i = 0; i < ids.length; i += 500) {
           const r = await trx
             .insertInto('learner_cohort')
-            .values(ids.slice(i, i + 500).map((learner_id) => ({ learner_id, cohort_id: cohortId, device_id: ctx.deviceId, created_at: now })))
+            .values(
+              ids.slice(i, i + 500).map((learner_id) => ({
+                learner_id,
+                cohort_id: cohortId,
+                device_id: ctx.deviceId,
+                created_at: now,
+              })),
+            )
             .onConflict((oc) => oc.columns(['learner_id', 'cohort_id']).doNothing())
             .executeTakeFirst()
           added += Number(r.numInsertedOrUpdatedRows ?? 0)

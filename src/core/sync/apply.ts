@@ -101,23 +101,66 @@ async function slowDown(ms: number, done: number, total: number): Promise<void> 
 
 // ---------------------------------------------------------------------------------------------
 
-function write(ctx: Ctx, kind: RecordKind, data: SyncRecord, mode: 'insert' | 'replace', scratch: ApplyScratch): { stored: SyncRecord; reason: string | null } {
-  const adjusted = kind.adjustForClash?.(ctx.sqlite, data) ?? null
-  const stored = adjusted?.record ?? data
+function write(
+  ctx: Ctx,
+  kind: RecordKind,
+  data: SyncRecord,
+  mode: 'insert' | 'replace',
+  scratch: ApplyScratch,
+): { stored: SyncRecord; reason: string | null } {
+  const clash = kind.resolveClash?.(ctx.sqlite, data) ?? null
+  for (const h of clash?.heldChanges ?? []) stepAside(ctx, kind, h, clash!.reason)
+  const stored = clash?.record ?? data
   if (mode === 'insert') kind.insert(ctx.sqlite, stored, scratch)
   else kind.replace!(ctx.sqlite, stored)
-  return { stored, reason: adjusted?.reason ?? null }
+  return { stored, reason: clash && stored !== data ? clash.reason : null }
 }
+
+/** A held record changed to make room for an incoming one: kept as a version and shown as a conflict. */
+function stepAside(ctx: Ctx, kind: RecordKind, h: { id: string; before: SyncRecord; after: SyncRecord }, reason: string): void {
+  kind.replace!(ctx.sqlite, h.after)
+  const beforeHash = recordHash(h.before)
+  const afterHash = recordHash(h.after)
+  const origin = (stmt(ctx.sqlite, `SELECT from_device_id, position FROM sync_version WHERE kind = ? AND record_id = ? AND hash = ? LIMIT 1`).get(
+    kind.name,
+    h.id,
+    beforeHash,
+  ) as { from_device_id: string; position: number } | undefined) ?? { from_device_id: ctx.selfDeviceId, position: 0 }
+  ledger(ctx, { kind, id: h.id }, afterHash, h.after, origin.from_device_id, origin.position, [beforeHash], 'adjusted')
+  openConflict(
+    ctx,
+    { kind: kind.name, id: h.id, hash: beforeHash, content: h.before, fromDevice: origin.from_device_id },
+    ADJUSTED + reason,
+    { hash: afterHash, content: h.after },
+    'held',
+  )
+}
+
+interface Incoming {
+  kind: string
+  id: string
+  hash: string
+  content: SyncRecord
+  fromDevice: string
+}
+
+const incomingOf = (ctx: Ctx, rec: VerifiedRecord): Incoming => ({
+  kind: rec.kind.name,
+  id: rec.id,
+  hash: rec.sha256,
+  content: rec.data,
+  fromDevice: ctx.sender,
+})
 
 function openConflict(
   ctx: Ctx,
-  rec: VerifiedRecord,
+  incoming: Incoming,
   reason: string,
   held: { hash: string; content: SyncRecord | null },
   current: 'held' | 'incoming',
 ): void {
   const id = newId()
-  stmt(
+  const r = stmt(
     ctx.sqlite,
     `INSERT INTO sync_conflict (id, kind, record_id, reason, held_hash, held_content, incoming_hash, incoming_content, current,
                                 from_device_id, bundle_id, status, created_at)
@@ -125,19 +168,19 @@ function openConflict(
      ON CONFLICT (kind, record_id, incoming_hash) DO NOTHING`,
   ).run(
     id,
-    rec.kind.name,
-    rec.id,
+    incoming.kind,
+    incoming.id,
     reason,
     held.hash,
     held.content === null ? 'null' : canonicalJson(held.content),
-    rec.sha256,
-    canonicalJson(rec.data),
+    incoming.hash,
+    canonicalJson(incoming.content),
     current,
-    ctx.sender,
+    incoming.fromDevice,
     ctx.bundle.manifest.bundleId,
     ctx.now,
   )
-  ctx.conflictIds.push(id)
+  if (r.changes > 0) ctx.conflictIds.push(id)
 }
 
 const existingConflict = (ctx: Ctx, rec: VerifiedRecord) =>
@@ -156,11 +199,11 @@ function applyImmutable(ctx: Ctx, rec: VerifiedRecord, scratch: ApplyScratch): R
     if (prior) return 'conflict'
     const blocked = kind.blockedReason?.(ctx.sqlite, data)
     if (blocked) {
-      openConflict(ctx, rec, blocked, { hash: '', content: null }, 'held')
+      openConflict(ctx, incomingOf(ctx, rec), blocked, { hash: '', content: null }, 'held')
       return 'conflict'
     }
     const { stored, reason } = write(ctx, kind, data, 'insert', scratch)
-    if (reason) openConflict(ctx, rec, ADJUSTED + reason, { hash: recordHash(stored), content: stored }, 'held')
+    if (reason) openConflict(ctx, incomingOf(ctx, rec), ADJUSTED + reason, { hash: recordHash(stored), content: stored }, 'held')
     return 'accepted'
   }
   const heldView = projectLike(held, data)
@@ -174,7 +217,7 @@ function applyImmutable(ctx: Ctx, rec: VerifiedRecord, scratch: ApplyScratch): R
   if (step === 'stale') return 'duplicate'
   const prior = existingConflict(ctx, rec)
   if (prior) return prior.reason.startsWith(ADJUSTED) ? 'duplicate' : 'conflict'
-  openConflict(ctx, rec, 'different_content: the same id arrived with different content; the copy held first stays in place', { hash: recordHash(heldView), content: held }, 'held')
+  openConflict(ctx, incomingOf(ctx, rec), 'different_content: the same id arrived with different content; the copy held first stays in place', { hash: recordHash(heldView), content: held }, 'held')
   return 'conflict'
 }
 
@@ -221,7 +264,7 @@ function applyMutable(ctx: Ctx, rec: VerifiedRecord, scratch: ApplyScratch): Rec
       const storedHash = recordHash(projectLike(stored, data))
       // The copy as stored (e.g. renamed) is a version of the same sender at the same position.
       ledger(ctx, rec, storedHash, stored, ctx.sender, ctx.position, [sha256, ...prev], 'adjusted')
-      openConflict(ctx, rec, ADJUSTED + reason, { hash: storedHash, content: stored }, 'held')
+      openConflict(ctx, incomingOf(ctx, rec), ADJUSTED + reason, { hash: storedHash, content: stored }, 'held')
     }
   }
 
@@ -280,7 +323,7 @@ function applyMutable(ctx: Ctx, rec: VerifiedRecord, scratch: ApplyScratch): Rec
   }
   openConflict(
     ctx,
-    rec,
+    incomingOf(ctx, rec),
     'concurrent_edit: edited on two devices; both versions are kept and the later edit is current',
     { hash: heldHash, content: held },
     incomingWins ? 'incoming' : 'held',
@@ -302,14 +345,14 @@ function applyAudit(ctx: Ctx, rec: VerifiedRecord): ReceiptStatus {
   if (held) {
     if (recordHash(projectLike(held, data)) === rec.sha256) return 'duplicate'
     if (existingConflict(ctx, rec)) return 'conflict'
-    openConflict(ctx, rec, 'different_content: an audit entry with this id is already held with other content', { hash: recordHash(held), content: held }, 'held')
+    openConflict(ctx, incomingOf(ctx, rec), 'different_content: an audit entry with this id is already held with other content', { hash: recordHash(held), content: held }, 'held')
     return 'conflict'
   }
   const pending = stmt(ctx.sqlite, `SELECT entry FROM sync_audit_pending WHERE id = ?`).get(rec.id) as { entry: string } | undefined
   if (pending) {
     if (sha256Hex(pending.entry) === rec.sha256) return 'duplicate'
     if (existingConflict(ctx, rec)) return 'conflict'
-    openConflict(ctx, rec, 'different_content: an audit entry with this id is already waiting with other content', { hash: sha256Hex(pending.entry), content: JSON.parse(pending.entry) as SyncRecord }, 'held')
+    openConflict(ctx, incomingOf(ctx, rec), 'different_content: an audit entry with this id is already waiting with other content', { hash: sha256Hex(pending.entry), content: JSON.parse(pending.entry) as SyncRecord }, 'held')
     return 'conflict'
   }
   const deviceId = String(data.device_id)

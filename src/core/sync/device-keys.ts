@@ -115,9 +115,15 @@ export async function ensureIdentity(
   return { identity: fromRow(row), created: true }
 }
 
-/** Decrypts the private keys (asks for the passphrase). */
+// Unlocked keys stay in memory while this database is open (one passphrase prompt per session,
+// not one per bundle); they are dropped with the database object when it is closed.
+const unlockedKeys = new WeakMap<ServiceContext['database'], { signKey: CryptoKey; decryptKey: CryptoKey; signKid: string }>()
+
+/** Decrypts the private keys (asks for the passphrase the first time in a session). */
 export async function unlockIdentity(ctx: ServiceContext, identity?: SyncIdentity): Promise<UnlockedIdentity> {
   const id = identity ?? (await requireIdentity(ctx))
+  const cached = unlockedKeys.get(ctx.database)
+  if (cached && cached.signKid === id.signJwk.kid) return { ...id, signKey: cached.signKey, decryptKey: cached.decryptKey }
   // Raw read on purpose: this runs inside `exclusive()` sections that already hold kysely's connection.
   const row = ctx.database.sqlite.prepare(`SELECT private_keys FROM sync_identity LIMIT 1`).get() as { private_keys: string } | undefined
   if (!row) throw new TesseraError('not_found', 'This installation has no sync keys yet')
@@ -130,6 +136,7 @@ export async function unlockIdentity(ctx: ServiceContext, identity?: SyncIdentit
     bytes.fill(0)
   }
   const [signKey, decryptKey] = await Promise.all([importSigningKey(keys.sign), importEncryptionKey(keys.encrypt)])
+  unlockedKeys.set(ctx.database, { signKey, decryptKey, signKid: id.signJwk.kid })
   return { ...id, signKey, decryptKey }
 }
 

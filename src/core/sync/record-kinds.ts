@@ -32,6 +32,14 @@ export interface ApplyScratch {
 
 export type Transition = 'forward' | 'stale' | 'different'
 
+export interface ClashResolution {
+  /** The record to write (the incoming one, possibly adjusted). */
+  record: SyncRecord
+  reason: string
+  /** Held records (same kind) to change first so that `record` fits. */
+  heldChanges?: { id: string; before: SyncRecord; after: SyncRecord }[]
+}
+
 export interface RecordKind {
   name: string
   /** Apply order: kinds others point to come first. */
@@ -60,8 +68,12 @@ export interface RecordKind {
   advance?(sqlite: Database, incoming: SyncRecord): void
   /** Two copies that differ in bytes but mean the same (e.g. the same cohort membership made twice). */
   equivalent?(held: SyncRecord, incoming: SyncRecord): boolean
-  /** A UNIQUE column is already taken by another record: the adjusted record to write, and why. */
-  adjustForClash?(sqlite: Database, record: SyncRecord): { record: SyncRecord; reason: string } | null
+  /**
+   * A UNIQUE column of `record` is already taken by another record: what to write instead, and why.
+   * The outcome must not depend on arrival order, so a kind may instead make the held record step
+   * aside (`heldChanges`, applied by the engine and recorded as versions and conflicts).
+   */
+  resolveClash?(sqlite: Database, record: SyncRecord): ClashResolution | null
   /** Why this new record cannot be written (it is then kept as a conflict), or null. */
   blockedReason?(sqlite: Database, record: SyncRecord): string | null
   /** After every kind of the bundle was applied. */
@@ -111,7 +123,7 @@ export interface TableKindSpec {
   refine?: (r: SyncRecord, ctx: z.RefinementCtx) => void
   references?: (r: SyncRecord) => Ref[]
   equivalent?: RecordKind['equivalent']
-  adjustForClash?: RecordKind['adjustForClash']
+  resolveClash?: RecordKind['resolveClash']
   blockedReason?: RecordKind['blockedReason']
 }
 
@@ -134,7 +146,7 @@ export function tableKind(spec: TableKindSpec): RecordKind {
     idOf,
     references: spec.references ?? (() => []),
     equivalent: spec.equivalent,
-    adjustForClash: spec.adjustForClash,
+    resolveClash: spec.resolveClash,
     blockedReason: spec.blockedReason,
 
     loadExportable(sqlite) {
@@ -365,18 +377,30 @@ function auditKind(): RecordKind {
 
 // ---------------------------------------------------------------------------------------------
 
-/** A cohort name is UNIQUE: a cohort made on two devices under one name is kept under a marked name. */
-function renameClashingCohort(sqlite: Database, record: SyncRecord): { record: SyncRecord; reason: string } | null {
-  const clash = stmt(sqlite, `SELECT id FROM cohort WHERE name = ? AND id <> ?`).get(record.name, record.id)
+/**
+ * A cohort name is UNIQUE. Two devices that each made a cohort under one name keep both: the cohort
+ * with the lower id keeps the name and the other is marked with its device, whichever arrived first
+ * (so every hub ends up the same). A conflict is opened so a person can merge them.
+ */
+function cohortNameClash(sqlite: Database, record: SyncRecord): ClashResolution | null {
+  const clash = stmt(sqlite, `SELECT * FROM cohort WHERE name = ? AND id <> ?`).get(record.name, record.id) as Record<string, unknown> | undefined
   if (!clash) return null
-  const base = `${String(record.name)} (from device ${String(record.device_id).slice(-8)})`
-  let name = base
-  for (let i = 2; stmt(sqlite, `SELECT 1 FROM cohort WHERE name = ? AND id <> ?`).get(name, record.id); i++) name = `${base} ${i}`
-  return { record: { ...record, name }, reason: `name_taken: another cohort is already called "${String(record.name)}"` }
+  const marked = (r: SyncRecord): string => {
+    const base = `${String(r.name)} (from device ${String(r.device_id).slice(-8)})`
+    let name = base
+    for (let i = 2; stmt(sqlite, `SELECT 1 FROM cohort WHERE name = ?`).get(name); i++) name = `${base} ${i}`
+    return name
+  }
+  const reason = `name_taken: two cohorts are called "${String(record.name)}"; the one with the lower id keeps the name`
+  if (String(record.id) < String(clash.id)) {
+    const before = rowToRecord(tableColumns(sqlite, 'cohort'), clash)
+    return { record, reason, heldChanges: [{ id: String(clash.id), before, after: { ...before, name: marked(before) } }] }
+  }
+  return { record: { ...record, name: marked(record) }, reason }
 }
 
 /** Two devices made the same version number of one rubric: the later arrival gets the next number. */
-function renumberClashingRubricVersion(sqlite: Database, record: SyncRecord): { record: SyncRecord; reason: string } | null {
+function renumberClashingRubricVersion(sqlite: Database, record: SyncRecord): ClashResolution | null {
   const clash = stmt(sqlite, `SELECT id FROM rubric_version WHERE rubric_id = ? AND version = ? AND id <> ?`).get(
     record.rubric_id,
     record.version,
@@ -419,7 +443,7 @@ export const recordKinds: RecordKind[] = [
     mutability: 'immutable',
     hubToField: true,
     references: (r) => ref('rubric', r.rubric_id),
-    adjustForClash: renumberClashingRubricVersion,
+    resolveClash: renumberClashingRubricVersion,
   }),
   tableKind({ name: 'learner', order: 50, table: 'learner', mutability: 'mutable' }),
   // Each saved learner edit leaves the previous version here (append-only): edits from two devices
@@ -431,7 +455,7 @@ export const recordKinds: RecordKind[] = [
     mutability: 'immutable',
     references: (r) => ref('learner', r.learner_id),
   }),
-  tableKind({ name: 'cohort', order: 60, table: 'cohort', mutability: 'mutable', adjustForClash: renameClashingCohort }),
+  tableKind({ name: 'cohort', order: 60, table: 'cohort', mutability: 'mutable', resolveClash: cohortNameClash }),
   tableKind({
     name: 'learner_cohort',
     order: 70,

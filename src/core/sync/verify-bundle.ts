@@ -93,7 +93,13 @@ async function verifyWith(sqlite: Database, file: string, reader: LineReader, op
   // 1. Parse.
   const headerLine = reader.next()
   if (!headerLine || headerLine.length === 0) throw failed(`${file} is empty or truncated: it has no bundle header`)
-  const headerParsed = bundleHeader.safeParse(parseJson(headerLine, 'The bundle header'))
+  let headerJson: unknown
+  try {
+    headerJson = JSON.parse(headerLine.toString('utf8'))
+  } catch {
+    throw failed(`${file} is not a Tessera sync bundle, or its header is damaged (the first line is not the bundle header)`)
+  }
+  const headerParsed = bundleHeader.safeParse(headerJson)
   if (!headerParsed.success) {
     throw new TesseraError('check_failed', `${file} is not a Tessera sync bundle this version can read`, {
       issues: zodIssues(headerParsed.error, ['header']),

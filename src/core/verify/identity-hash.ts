@@ -25,7 +25,11 @@ export const normalizeEmail = (email: string): string => (emailKey(email) ?? '')
  * Whether `identityHash` (`sha256$…` or `md5$…`, either hex case) is the hash of `candidate` ‖ salt.
  * Unknown algorithms never match.
  */
-export function identityHashMatches(identityHash: string, candidate: string, salt: string | undefined): boolean {
+export function identityHashMatches(
+  identityHash: string,
+  candidate: string,
+  salt: string | undefined,
+): boolean {
   const i = identityHash.indexOf('$')
   if (i < 0) return false
   const alg = identityHash.slice(0, i).toLowerCase()

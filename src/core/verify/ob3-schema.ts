@@ -6,7 +6,8 @@
  */
 import { validate as generatedValidate } from './ob3-schema-validator.generated'
 
-export const OB3_SCHEMA_URL = 'https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json'
+export const OB3_SCHEMA_URL =
+  'https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json'
 
 export interface SchemaIssue {
   /** JSON Pointer of the offending value ('' = the credential itself). */

@@ -23,11 +23,36 @@ export interface RubricIssue {
 }
 
 export const ACHIEVEMENT_TYPES: readonly string[] = [
-  'Achievement', 'ApprenticeshipCertificate', 'Assessment', 'Assignment', 'AssociateDegree', 'Award', 'Badge',
-  'BachelorDegree', 'Certificate', 'CertificateOfCompletion', 'Certification', 'CommunityService', 'Competency',
-  'Course', 'CoCurricular', 'Degree', 'Diploma', 'DoctoralDegree', 'Fieldwork', 'GeneralEducationDevelopment',
-  'JourneymanCertificate', 'LearningProgram', 'License', 'Membership', 'ProfessionalDoctorate',
-  'QualityAssuranceCredential', 'MasterCertificate', 'MasterDegree', 'MicroCredential', 'ResearchDoctorate',
+  'Achievement',
+  'ApprenticeshipCertificate',
+  'Assessment',
+  'Assignment',
+  'AssociateDegree',
+  'Award',
+  'Badge',
+  'BachelorDegree',
+  'Certificate',
+  'CertificateOfCompletion',
+  'Certification',
+  'CommunityService',
+  'Competency',
+  'Course',
+  'CoCurricular',
+  'Degree',
+  'Diploma',
+  'DoctoralDegree',
+  'Fieldwork',
+  'GeneralEducationDevelopment',
+  'JourneymanCertificate',
+  'LearningProgram',
+  'License',
+  'Membership',
+  'ProfessionalDoctorate',
+  'QualityAssuranceCredential',
+  'MasterCertificate',
+  'MasterDegree',
+  'MicroCredential',
+  'ResearchDoctorate',
   'SecondarySchoolDiploma',
 ]
 
@@ -41,7 +66,8 @@ const num = (v: unknown): number | undefined => {
   const n = Number(v)
   return Number.isFinite(n) ? n : undefined
 }
-const sameNumber = (a: number, b: number): boolean => Math.abs(a - b) < 1e-6 * Math.max(1, Math.abs(a), Math.abs(b))
+const sameNumber = (a: number, b: number): boolean =>
+  Math.abs(a - b) < 1e-6 * Math.max(1, Math.abs(a), Math.abs(b))
 
 /** Checks the credential's (first) AchievementSubject. Returns an empty list when consistent. */
 export function checkRubricConsistency(credential: unknown): RubricIssue[] {
@@ -54,19 +80,30 @@ export function checkRubricConsistency(credential: unknown): RubricIssue[] {
   const subjectIndex = Array.isArray(credential.credentialSubject) ? 0 : undefined
   const subject = subjects[0]
   if (!isObj(subject)) return issues
-  const base: (string | number)[] = subjectIndex === undefined ? ['credentialSubject'] : ['credentialSubject', 0]
+  const base: (string | number)[] =
+    subjectIndex === undefined ? ['credentialSubject'] : ['credentialSubject', 0]
   const achievement = subject.achievement
   if (!isObj(achievement)) return issues
   const aPath = [...base, 'achievement']
 
   // Rule 4: achievementType from the enumeration or an extension.
   const aType = achievement.achievementType
-  if (aType !== undefined && !(typeof aType === 'string' && (ACHIEVEMENT_TYPES.includes(aType) || /^ext:[A-Za-z0-9._-]+$/.test(aType)))) {
-    add(4, [...aPath, 'achievementType'], `achievementType "${String(aType)}" is neither an OB 3.0 achievement type nor "ext:…"`)
+  if (
+    aType !== undefined &&
+    !(typeof aType === 'string' && (ACHIEVEMENT_TYPES.includes(aType) || /^ext:[A-Za-z0-9._-]+$/.test(aType)))
+  ) {
+    add(
+      4,
+      [...aPath, 'achievementType'],
+      `achievementType "${String(aType)}" is neither an OB 3.0 achievement type nor "ext:…"`,
+    )
   }
 
   // Index descriptions and levels; rule 5 (unique ids).
-  const descriptions = new Map<string, { rd: Obj; index: number; levels: Map<string, { index: number; points?: number }> }>()
+  const descriptions = new Map<
+    string,
+    { rd: Obj; index: number; levels: Map<string, { index: number; points?: number }> }
+  >()
   const allIds = new Map<string, string>()
   const claimId = (id: unknown, path: (string | number)[], what: string): void => {
     if (typeof id !== 'string') return
@@ -82,25 +119,42 @@ export function checkRubricConsistency(credential: unknown): RubricIssue[] {
     let previousPoints: number | undefined
     asArray(rd.rubricCriterionLevel).forEach((lvl, j) => {
       if (!isObj(lvl)) return
-      claimId(lvl.id, [...rdPath, 'rubricCriterionLevel', j, 'id'], `resultDescription[${i}].rubricCriterionLevel[${j}]`)
+      claimId(
+        lvl.id,
+        [...rdPath, 'rubricCriterionLevel', j, 'id'],
+        `resultDescription[${i}].rubricCriterionLevel[${j}]`,
+      )
       const points = num(lvl.points)
       if (typeof lvl.id === 'string') levels.set(lvl.id, { index: j, points })
       // Rule 8: levels are ordered low→high, so points must not decrease.
       if (points !== undefined && previousPoints !== undefined && points < previousPoints) {
-        add(8, [...rdPath, 'rubricCriterionLevel', j, 'points'], `Levels of "${String(rd.name)}" are not ordered low→high by points`)
+        add(
+          8,
+          [...rdPath, 'rubricCriterionLevel', j, 'points'],
+          `Levels of "${String(rd.name)}" are not ordered low→high by points`,
+        )
       }
       if (points !== undefined) previousPoints = points
     })
     if (typeof rd.requiredLevel === 'string' && !levels.has(rd.requiredLevel)) {
-      add(2, [...rdPath, 'requiredLevel'], `requiredLevel ${rd.requiredLevel} is not a level of "${String(rd.name)}"`)
+      add(
+        2,
+        [...rdPath, 'requiredLevel'],
+        `requiredLevel ${rd.requiredLevel} is not a level of "${String(rd.name)}"`,
+      )
     }
     const min = num(rd.valueMin)
     const max = num(rd.valueMax)
-    if (min !== undefined && max !== undefined && min > max) add(5, [...rdPath, 'valueMin'], `valueMin ${min} is above valueMax ${max}`)
+    if (min !== undefined && max !== undefined && min > max)
+      add(5, [...rdPath, 'valueMin'], `valueMin ${min} is above valueMax ${max}`)
     const req = num(rd.requiredValue)
     // A pass mark below valueMin is merely always met; above valueMax it could never be met.
     if (req !== undefined && max !== undefined && req > max) {
-      add(5, [...rdPath, 'requiredValue'], `requiredValue ${req} is above valueMax ${String(rd.valueMax)}: it can never be reached`)
+      add(
+        5,
+        [...rdPath, 'requiredValue'],
+        `requiredValue ${req} is above valueMax ${String(rd.valueMax)}: it can never be reached`,
+      )
     }
     if (typeof rd.id === 'string') descriptions.set(rd.id, { rd, index: i, levels })
   })
@@ -120,14 +174,27 @@ export function checkRubricConsistency(credential: unknown): RubricIssue[] {
     const entry = typeof rdId === 'string' ? descriptions.get(rdId) : undefined
     // Rule 1: the result points at a description of *this* achievement.
     if (rdId !== undefined && !entry) {
-      add(1, [...rPath, 'resultDescription'], `resultDescription ${String(rdId)} is not a ResultDescription of this achievement`)
+      add(
+        1,
+        [...rPath, 'resultDescription'],
+        `resultDescription ${String(rdId)} is not a ResultDescription of this achievement`,
+      )
     }
     // Rule 2: the achieved level belongs to the referenced description.
     if (r.achievedLevel !== undefined) {
       if (!entry) {
-        if (rdId === undefined) add(2, [...rPath, 'achievedLevel'], 'achievedLevel is given without a resultDescription to check it against')
+        if (rdId === undefined)
+          add(
+            2,
+            [...rPath, 'achievedLevel'],
+            'achievedLevel is given without a resultDescription to check it against',
+          )
       } else if (typeof r.achievedLevel !== 'string' || !entry.levels.has(r.achievedLevel)) {
-        add(2, [...rPath, 'achievedLevel'], `achievedLevel ${String(r.achievedLevel)} is not a rubricCriterionLevel of "${String(entry.rd.name)}"`)
+        add(
+          2,
+          [...rPath, 'achievedLevel'],
+          `achievedLevel ${String(r.achievedLevel)} is not a rubricCriterionLevel of "${String(entry.rd.name)}"`,
+        )
       }
     }
     if (!entry) return
@@ -136,19 +203,34 @@ export function checkRubricConsistency(credential: unknown): RubricIssue[] {
     // on a result of another type is not forbidden by the spec, but it usually means the result
     // points at the wrong description (the spec's complete example does this): a warning.
     if (rd.resultType === 'Status') {
-      if (typeof r.status !== 'string' || r.status === '') add(3, [...rPath, 'status'], `The result for Status description "${String(rd.name)}" has no status`)
+      if (typeof r.status !== 'string' || r.status === '')
+        add(3, [...rPath, 'status'], `The result for Status description "${String(rd.name)}" has no status`)
       else if (r.status === 'Completed') statusCompleted = true
     } else if (r.status !== undefined) {
-      add(3, [...rPath, 'status'], `A status is given on a result for "${String(rd.name)}" (${String(rd.resultType)}), not for a Status description`, 'warning')
+      add(
+        3,
+        [...rPath, 'status'],
+        `A status is given on a result for "${String(rd.name)}" (${String(rd.resultType)}), not for a Status description`,
+        'warning',
+      )
     }
     // Rule 5: value within valueMin..valueMax.
     const value = num(r.value)
     const min = num(rd.valueMin)
     const max = num(rd.valueMax)
     if (r.value !== undefined && (min !== undefined || max !== undefined)) {
-      if (value === undefined) add(5, [...rPath, 'value'], `value ${JSON.stringify(r.value)} is not a number but "${String(rd.name)}" has a numeric range`)
+      if (value === undefined)
+        add(
+          5,
+          [...rPath, 'value'],
+          `value ${JSON.stringify(r.value)} is not a number but "${String(rd.name)}" has a numeric range`,
+        )
       else if ((min !== undefined && value < min) || (max !== undefined && value > max)) {
-        add(5, [...rPath, 'value'], `value ${value} lies outside ${String(rd.valueMin)}..${String(rd.valueMax)} of "${String(rd.name)}"`)
+        add(
+          5,
+          [...rPath, 'value'],
+          `value ${value} lies outside ${String(rd.valueMin)}..${String(rd.valueMax)} of "${String(rd.name)}"`,
+        )
       }
     }
     if (rd.resultType === 'RubricCriterionLevel' && typeof r.achievedLevel === 'string') {
@@ -161,20 +243,26 @@ export function checkRubricConsistency(credential: unknown): RubricIssue[] {
         if (required && lvl.index < required.index) belowRequired.push(String(rd.name))
       }
     }
-    if (rd.resultType === 'RubricScore' && value !== undefined) totals.push({ value, path: [...rPath, 'value'], required: num(rd.requiredValue) })
+    if (rd.resultType === 'RubricScore' && value !== undefined)
+      totals.push({ value, path: [...rPath, 'value'], required: num(rd.requiredValue) })
   })
 
   // Rule 6: the rubric total is the sum of the achieved levels' points.
   if (criterionCount > 0 && criterionPointsKnown) {
     for (const t of totals) {
       if (!sameNumber(t.value, criterionPointsSum)) {
-        add(6, t.path, `RubricScore value ${t.value} is not the sum of the achieved levels' points (${formatNumber(criterionPointsSum)})`)
+        add(
+          6,
+          t.path,
+          `RubricScore value ${t.value} is not the sum of the achieved levels' points (${formatNumber(criterionPointsSum)})`,
+        )
       }
     }
   }
   // Rule 7: "Completed" must honour the pass rule the credential itself states.
   if (statusCompleted) {
-    for (const name of belowRequired) add(7, [...base, 'result'], `Status is Completed but "${name}" is below its requiredLevel`)
+    for (const name of belowRequired)
+      add(7, [...base, 'result'], `Status is Completed but "${name}" is below its requiredLevel`)
     for (const t of totals) {
       if (t.required !== undefined && t.value < t.required) {
         add(7, t.path, `Status is Completed but the total ${t.value} is below requiredValue ${t.required}`)

@@ -1,0 +1,98 @@
+import { useState, type FormEvent, type ReactNode } from 'react'
+import { useTranslation } from 'react-i18next'
+import { TesseraError } from '../../../contract/errors'
+import type { OpInput } from '../../../contract/ops'
+import { Button } from './button'
+import { ErrorBanner } from './error-banner'
+import { asTesseraError, fieldErrors, placeIssues } from './form-errors'
+import { ImagePicker, type ImageValue } from './image-picker'
+import { TextField } from './text-field'
+
+export type OrganizationInput = OpInput<'organization.update'>
+
+export interface OrganizationValues {
+  name: string
+  url: string
+  email: string
+  description: string
+  logo: ImageValue | null
+}
+
+export const emptyOrganization: OrganizationValues = { name: '', url: '', email: '', description: '', logo: null }
+
+const FIELDS = ['name', 'url', 'email', 'description', 'logo'] as const
+
+/** Empty optional fields are sent as null (an empty string is not a URL or an email). */
+export function toOrganizationInput(v: OrganizationValues): OrganizationInput {
+  const orNull = (s: string): string | null => (s.trim() === '' ? null : s.trim())
+  return { name: v.name, url: orNull(v.url), email: orNull(v.email), description: orNull(v.description), logo: v.logo }
+}
+
+export interface OrganizationFormProps {
+  /** Prefix of the input ids, so two forms never clash. */
+  idPrefix: string
+  initial: OrganizationValues
+  submitLabel: string
+  busyLabel: string
+  /** Where the organization's fields sit in the op's input (`['organization']` for `system.init`). */
+  issuePrefix: readonly string[]
+  onSubmit: (input: OrganizationInput) => Promise<void>
+}
+
+/** The organization's details, used by first-run setup and by Settings. */
+export function OrganizationForm({ idPrefix, initial, submitLabel, busyLabel, issuePrefix, onSubmit }: OrganizationFormProps): ReactNode {
+  const { t } = useTranslation()
+  const [values, setValues] = useState<OrganizationValues>(initial)
+  const [error, setError] = useState<TesseraError | null>(null)
+  const [busy, setBusy] = useState(false)
+  const set = <K extends keyof OrganizationValues>(key: K) => (v: OrganizationValues[K]) => setValues((old) => ({ ...old, [key]: v }))
+  const id = (field: string): string => `${idPrefix}-${field}`
+  const labels: Record<(typeof FIELDS)[number], string> = {
+    name: t('organization.name'),
+    url: t('organization.url'),
+    email: t('organization.email'),
+    description: t('organization.description'),
+    logo: t('organization.logo'),
+  }
+
+  const submit = async (e: FormEvent): Promise<void> => {
+    e.preventDefault()
+    if (busy) return
+    // The one rule worth checking before a round trip, so the message is in the user's language.
+    if (values.name.trim() === '') {
+      setError(new TesseraError('validation', t('errors.fixFields'), { issues: [{ path: [...issuePrefix, 'name'], message: 'is required' }] }))
+      return
+    }
+    setBusy(true)
+    setError(null)
+    try {
+      await onSubmit(toOrganizationInput(values))
+    } catch (err) {
+      setError(asTesseraError(err))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  const placed = placeIssues(error, issuePrefix, FIELDS, t)
+  const errs = fieldErrors(placed)
+  const bannerFields = Object.fromEntries(FIELDS.map((f) => [f, { label: labels[f], id: id(f) }]))
+
+  return (
+    <form className="form" noValidate onSubmit={(e) => void submit(e)}>
+      <ErrorBanner error={error} issues={placed} fields={bannerFields} />
+      <TextField id={id('name')} label={labels.name} hint={t('organization.nameHint')} value={values.name} onChange={set('name')} error={errs.name} required autoComplete="organization" maxLength={200} />
+      <div className="form-row">
+        <TextField id={id('url')} label={labels.url} hint={t('organization.urlHint')} value={values.url} onChange={set('url')} error={errs.url} type="url" dir="ltr" inputMode="url" autoComplete="url" />
+        <TextField id={id('email')} label={labels.email} hint={t('organization.emailHint')} value={values.email} onChange={set('email')} error={errs.email} type="email" dir="ltr" autoComplete="email" />
+      </div>
+      <TextField id={id('description')} label={labels.description} hint={t('organization.descriptionHint')} value={values.description} onChange={set('description')} error={errs.description} multiline maxLength={2000} />
+      <ImagePicker id={id('logo')} label={labels.logo} hint={t('organization.logoHint')} value={values.logo} onChange={set('logo')} previewAlt={t('organization.logoPreviewAlt')} error={errs.logo} />
+      <div className="form-actions">
+        <Button type="submit" variant="primary" busy={busy}>
+          {busy ? busyLabel : submitLabel}
+        </Button>
+      </div>
+    </form>
+  )
+}

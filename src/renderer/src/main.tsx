@@ -1,0 +1,24 @@
+import { StrictMode } from 'react'
+import { createRoot } from 'react-dom/client'
+import './api'
+import { App } from './app'
+import { ToastProvider } from './components/toast'
+import { setupI18n } from './i18n'
+import { StatusProvider } from './status'
+import './styles.css'
+
+// './api' is imported first: it takes the browser-mode token out of the address bar before the
+// hash router reads the hash.
+setupI18n()
+
+const root = document.getElementById('root')
+if (!root) throw new Error('index.html has no #root')
+createRoot(root).render(
+  <StrictMode>
+    <ToastProvider>
+      <StatusProvider>
+        <App />
+      </StatusProvider>
+    </ToastProvider>
+  </StrictMode>,
+)
