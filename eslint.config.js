@@ -9,10 +9,9 @@ import tseslint from 'typescript-eslint'
  * services only through the contract.
  */
 const electron = { name: 'electron', message: 'Only src/main and src/preload may import electron.' }
-const noNode = {
-  group: ['node:*', 'better-sqlite3', 'kysely', 'pdfkit', 'fs', 'path', 'crypto', 'os'],
-  message: 'This layer must run in a browser too: no Node modules here.',
-}
+const browserOnly = 'This layer must run in a browser too: no Node modules here.'
+const noNode = { group: ['node:*', 'better-sqlite3', 'kysely', 'pdfkit'], message: browserOnly }
+const nodeBuiltins = ['fs', 'path', 'crypto', 'os', 'child_process', 'buffer'].map((name) => ({ name, message: browserOnly }))
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.native/**'] },
@@ -35,7 +34,7 @@ export default tseslint.config(
   },
   {
     files: ['src/core/domain/**', 'src/core/verify/**', 'src/contract/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: [electron], patterns: [noNode, { group: ['**/db/**', '**/services/**', '**/node/**'], message: 'Pure layers may not import Node-bound code.' }] }] },
+    rules: { 'no-restricted-imports': ['error', { paths: [electron, ...nodeBuiltins], patterns: [noNode, { group: ['**/db/**', '**/services/**', '**/node/**'], message: 'Pure layers may not import Node-bound code.' }] }] },
   },
   {
     files: ['src/renderer/**'],
@@ -43,7 +42,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [electron], patterns: [noNode, { group: ['**/core/db/**', '**/core/services/**', '**/core/node/**', '**/core/app*', '**/server/**', '**/cli/**'], message: 'The renderer talks to the services only through the contract client.' }] },
+        { paths: [electron, ...nodeBuiltins], patterns: [noNode, { group: ['**/core/db/**', '**/core/services/**', '**/core/node/**', '**/core/app*', '**/server/**', '**/cli/**'], message: 'The renderer talks to the services only through the contract client.' }] },
       ],
     },
   },

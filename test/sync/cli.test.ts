@@ -8,7 +8,19 @@ import { newId } from '../../src/core/domain/ids'
 import { sha256Hex } from '../../src/core/node/hash'
 import { runCli } from '../helpers/cli'
 import { tempDir } from '../helpers/temp-db'
-import { assess, cliEnv, closeAll, deviceIdOf, evidenceBytes, fileState, initialized, insertRubric, logicalDump, open, weldingRubric } from './fixtures'
+import {
+  assess,
+  cliEnv,
+  closeAll,
+  deviceIdOf,
+  evidenceBytes,
+  fileState,
+  initialized,
+  insertRubric,
+  logicalDump,
+  open,
+  weldingRubric,
+} from './fixtures'
 
 afterEach(closeAll)
 
@@ -24,7 +36,15 @@ describe('tessera sync commands (real CLI processes)', () => {
     const { rubricId } = insertRubric(hub)
     hub.close()
 
-    const enroll = cli(hubDb, 'hub', 'enroll-file', '--out', path.join(dir, 'enroll.tsb'), '--name', 'Central office')
+    const enroll = cli(
+      hubDb,
+      'hub',
+      'enroll-file',
+      '--out',
+      path.join(dir, 'enroll.tsb'),
+      '--name',
+      'Central office',
+    )
     expect(enroll.code, enroll.stderr).toBe(0)
     const hubFingerprint = /key fingerprint (.+)$/m.exec(enroll.stdout)![1]!
     expect(enroll.stdout).toMatch(/Carries: achievement 1, rubric 1, rubric_version 1/)
@@ -41,12 +61,17 @@ describe('tessera sync commands (real CLI processes)', () => {
 
     const before = cli(fieldDb, 'sync', 'status')
     expect(before.code).toBe(0)
-    expect(before.stdout).toMatch(/Not yet acknowledged by the hub: \d+ records .*assessment 1.*, 1 evidence file/)
+    expect(before.stdout).toMatch(
+      /Not yet acknowledged by the hub: \d+ records .*assessment 1.*, 1 evidence file/,
+    )
     const deviceFingerprint = /key fingerprint (.+)$/m.exec(before.stdout)![1]!
 
     const exp = cli(fieldDb, '--json', 'export', '--out', path.join(dir, 'a.tsb'))
     expect(exp.code, exp.stderr).toBe(0)
-    expect(exp.json<{ encrypted: boolean; to: string }>()).toMatchObject({ encrypted: true, to: deviceIdOf(hubDb) })
+    expect(exp.json<{ encrypted: boolean; to: string }>()).toMatchObject({
+      encrypted: true,
+      to: deviceIdOf(hubDb),
+    })
     // Nothing readable in the file: the learner's name is only inside the encrypted body.
     expect(fs.readFileSync(path.join(dir, 'a.tsb'), 'utf8')).not.toContain('Amina')
 
@@ -54,7 +79,14 @@ describe('tessera sync commands (real CLI processes)', () => {
     expect(refused.code).toBe(1)
     expect(refused.stderr).toContain(deviceFingerprint)
 
-    const imp = cli(hubDb, 'import', path.join(dir, 'a.tsb'), '--trust-device', '--receipt', path.join(dir, 'a.receipt'))
+    const imp = cli(
+      hubDb,
+      'import',
+      path.join(dir, 'a.tsb'),
+      '--trust-device',
+      '--receipt',
+      path.join(dir, 'a.receipt'),
+    )
     expect(imp.code, imp.stderr).toBe(0)
     expect(imp.stdout).toMatch(/\d+ accepted, 0 already held, 0 in conflict/)
     expect(imp.stdout).toContain('Receipt written')
@@ -62,17 +94,24 @@ describe('tessera sync commands (real CLI processes)', () => {
     const again = cli(hubDb, 'import', path.join(dir, 'a.tsb'), '--receipt', path.join(dir, 'a2.receipt'))
     expect(again.code).toBe(0)
     expect(again.stdout).toContain('was imported before: nothing changed')
-    expect(fs.readFileSync(path.join(dir, 'a2.receipt'), 'utf8')).toBe(fs.readFileSync(path.join(dir, 'a.receipt'), 'utf8'))
+    expect(fs.readFileSync(path.join(dir, 'a2.receipt'), 'utf8')).toBe(
+      fs.readFileSync(path.join(dir, 'a.receipt'), 'utf8'),
+    )
 
     const rec = cli(fieldDb, 'receipt', 'import', path.join(dir, 'a.receipt'))
     expect(rec.code, rec.stderr).toBe(0)
     expect(rec.stdout).toContain('All data accounted for')
-    expect(cli(fieldDb, 'sync', 'status').stdout).toContain('All data accounted for: the hub holds every record of this device.')
+    expect(cli(fieldDb, 'sync', 'status').stdout).toContain(
+      'All data accounted for: the hub holds every record of this device.',
+    )
 
     // A receipt signed by someone else is refused.
     const forged = path.join(dir, 'forged.receipt')
     const parts = fs.readFileSync(path.join(dir, 'a.receipt'), 'utf8').trim().split('.')
-    fs.writeFileSync(forged, [parts[0], parts[1], parts[2]!.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'))].join('.'))
+    fs.writeFileSync(
+      forged,
+      [parts[0], parts[1], parts[2]!.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'))].join('.'),
+    )
     const bad = cli(fieldDb, 'receipt', 'import', forged)
     expect(bad.code).toBe(1)
     expect(bad.stderr).toMatch(/signature of the receipt is not valid/)
@@ -85,18 +124,29 @@ describe('tessera sync commands (real CLI processes)', () => {
     const json = canonicalJson({ ...weldingRubric, passing: { minTotal: 70, unit: 'percent' } })
     const now = new Date().toISOString()
     h.ctx.database.sqlite
-      .prepare(`INSERT INTO rubric_version (id, device_id, created_at, updated_at, rubric_id, version, content, content_hash) VALUES (?, ?, ?, ?, ?, 2, ?, ?)`)
+      .prepare(
+        `INSERT INTO rubric_version (id, device_id, created_at, updated_at, rubric_id, version, content, content_hash) VALUES (?, ?, ?, ?, ?, 2, ?, ?)`,
+      )
       .run(newId(), h.ctx.deviceId, now, now, rubricId, json, sha256Hex(json))
     h.close()
     const fieldId = deviceIdOf(fieldDb)
     const upd = cli(hubDb, '--json', 'export', '--for-device', fieldId, '--out', path.join(dir, 'update.tsb'))
     expect(upd.code, upd.stderr).toBe(0)
-    expect(upd.json<{ type: string; encrypted: boolean }>()).toMatchObject({ type: 'hub-update', encrypted: true })
+    expect(upd.json<{ type: string; encrypted: boolean }>()).toMatchObject({
+      type: 'hub-update',
+      encrypted: true,
+    })
     const got = cli(fieldDb, '--json', 'import', path.join(dir, 'update.tsb'))
     expect(got.code, got.stderr).toBe(0)
-    expect(got.json<{ byKind: Record<string, { accepted: number }> }>().byKind.rubric_version).toEqual({ accepted: 1, duplicate: 1, conflict: 0 })
+    expect(got.json<{ byKind: Record<string, { accepted: number }> }>().byKind.rubric_version).toEqual({
+      accepted: 1,
+      duplicate: 1,
+      conflict: 0,
+    })
     // What came from the hub is not sent back to it.
-    expect(cli(fieldDb, 'sync', 'status').stdout).toMatch(/Not yet acknowledged by the hub: \d+ records? \(audit \d+\)$/m)
+    expect(cli(fieldDb, 'sync', 'status').stdout).toMatch(
+      /Not yet acknowledged by the hub: \d+ records? \(audit \d+\)$/m,
+    )
 
     // Revoked: refused; trusted again: accepted.
     expect(cli(hubDb, 'hub', 'devices', 'revoke', fieldId, '--reason', 'lost').code).toBe(0)
@@ -117,12 +167,21 @@ describe('tessera sync commands (real CLI processes)', () => {
     const field = await initialized(path.join(dir, 'field.db'))
     await field.call('sync.hubJoin', { file: path.join(dir, 'enroll.tsb') })
     await assess(field, { given: 'Esi', rubricId, evidence: evidenceBytes('slow-link') })
-    const light = await field.call('sync.export', { outFile: path.join(dir, 'light.tsb'), withoutEvidence: true })
+    const light = await field.call('sync.export', {
+      outFile: path.join(dir, 'light.tsb'),
+      withoutEvidence: true,
+    })
     expect(light).toMatchObject({ evidenceFiles: 0, evidenceOmitted: 1 })
-    expect(fs.statSync(path.join(dir, 'light.tsb')).size).toBeLessThan(fs.statSync(path.join(dir, 'enroll.tsb')).size * 20)
+    expect(fs.statSync(path.join(dir, 'light.tsb')).size).toBeLessThan(
+      fs.statSync(path.join(dir, 'enroll.tsb')).size * 20,
+    )
     field.close()
     const h = open(path.join(dir, 'hub.db'))
-    await h.call('sync.import', { file: path.join(dir, 'light.tsb'), trustDevice: true, receiptFile: path.join(dir, 'light.receipt') })
+    await h.call('sync.import', {
+      file: path.join(dir, 'light.tsb'),
+      trustDevice: true,
+      receiptFile: path.join(dir, 'light.receipt'),
+    })
     expect(h.ctx.database.sqlite.prepare(`SELECT COUNT(*) AS n FROM evidence`).get()).toEqual({ n: 1 })
     expect(h.ctx.database.sqlite.prepare(`SELECT COUNT(*) AS n FROM blob`).get()).toEqual({ n: 0 })
     h.close()
@@ -130,15 +189,19 @@ describe('tessera sync commands (real CLI processes)', () => {
     await f2.call('sync.importReceipt', { file: path.join(dir, 'light.receipt') })
     const s = await f2.call('sync.status', {})
     expect(s).toMatchObject({ allAccountedFor: false, unacknowledged: { evidenceFiles: 1 } })
-    const full = await f2.call('sync.export', { outFile: path.join(dir, 'bytes.tsb') })
-    expect(full).toMatchObject({ evidenceFiles: 1, evidenceOmitted: 0 })
+    // The app holds the database (f2 is open): the CLI export still works, read-only.
+    const viaCli = cli(path.join(dir, 'field.db'), '--json', 'export', '--out', path.join(dir, 'bytes.tsb'))
+    expect(viaCli.code, viaCli.stderr).toBe(0)
+    expect(viaCli.json()).toMatchObject({ evidenceFiles: 1, evidenceOmitted: 0 })
     f2.close()
     const h2 = open(path.join(dir, 'hub.db'))
     const r = await h2.call('sync.import', { file: path.join(dir, 'bytes.tsb') })
     expect(r.byKind.blob).toEqual({ accepted: 1, duplicate: 0, conflict: 0 })
     const ev = h2.ctx.database.sqlite.prepare(`SELECT id FROM evidence`).get() as { id: string }
-    expect(Buffer.from((await h2.call('evidence.get', { id: ev.id })).dataBase64, 'base64')).toEqual(evidenceBytes('slow-link'))
-  })
+    expect(Buffer.from((await h2.call('evidence.get', { id: ev.id })).dataBase64, 'base64')).toEqual(
+      evidenceBytes('slow-link'),
+    )
+  }, 60_000)
 })
 
 describe('report, backup and restore', () => {
@@ -153,17 +216,45 @@ describe('report, backup and restore', () => {
     const csv = cli(db, 'report', '--format', 'csv')
     expect(csv.code, csv.stderr).toBe(0)
     expect(csv.stdout.startsWith('\uFEFF')).toBe(true)
-    const parsed = Papa.parse<Record<string, string>>(csv.stdout.slice(1), { header: true, skipEmptyLines: true })
+    const parsed = Papa.parse<Record<string, string>>(csv.stdout.slice(1), {
+      header: true,
+      skipEmptyLines: true,
+    })
     expect(parsed.data).toHaveLength(2)
-    expect(parsed.meta.fields).toEqual(expect.arrayContaining(['assessment_id', 'learner_given_name', 'result', 'MIG welding › Joint preparation', 'MIG welding › Weld bead']))
-    expect(parsed.data[0]).toMatchObject({ learner_given_name: 'Nguyễn', learner_family_name: 'Thị Ánh', result: 'pass', 'MIG welding › Weld bead': 'Expert' })
-    expect(parsed.data[1]).toMatchObject({ learner_given_name: `'=HYPERLINK("x")`, result: 'fail', 'MIG welding › Weld bead': 'Not yet' })
+    expect(parsed.meta.fields).toEqual(
+      expect.arrayContaining([
+        'assessment_id',
+        'learner_given_name',
+        'result',
+        'MIG welding › Joint preparation',
+        'MIG welding › Weld bead',
+      ]),
+    )
+    expect(parsed.data[0]).toMatchObject({
+      learner_given_name: 'Nguyễn',
+      learner_family_name: 'Thị Ánh',
+      result: 'pass',
+      'MIG welding › Weld bead': 'Expert',
+    })
+    expect(parsed.data[1]).toMatchObject({
+      learner_given_name: `'=HYPERLINK("x")`,
+      result: 'fail',
+      'MIG welding › Weld bead': 'Not yet',
+    })
 
     const out = path.join(dir, 'report.json')
     expect(cli(db, 'report', '--format', 'json', '--out', out).stdout).toContain('Wrote 2 rows')
-    const rows = JSON.parse(fs.readFileSync(out, 'utf8')) as { criteria: { criterionId: string; level: string }[] }[]
+    const rows = JSON.parse(fs.readFileSync(out, 'utf8')) as {
+      criteria: { criterionId: string; level: string }[]
+    }[]
     expect(rows[0]!.criteria).toEqual([
-      { criterionId: 'prep', title: 'Joint preparation', levelId: 'competent', level: 'Competent', comment: '' },
+      {
+        criterionId: 'prep',
+        title: 'Joint preparation',
+        levelId: 'competent',
+        level: 'Competent',
+        comment: '',
+      },
       { criterionId: 'bead', title: 'Weld bead', levelId: 'expert', level: 'Expert', comment: '' },
     ])
     expect(cli(db, 'report', '--format', 'csv', '--what', 'credentials').code).toBe(0)

@@ -41,8 +41,24 @@ const levels = (): RubricLevel[] => [
 
 export const weldingRubric: RubricContent = {
   criteria: [
-    { id: 'prep', title: 'Joint preparation', description: 'Cleans and fits the joint', weight: 1, critical: false, minLevelId: null, levels: levels() },
-    { id: 'bead', title: 'Weld bead', description: 'Even bead, full penetration', weight: 2, critical: true, minLevelId: 'competent', levels: levels() },
+    {
+      id: 'prep',
+      title: 'Joint preparation',
+      description: 'Cleans and fits the joint',
+      weight: 1,
+      critical: false,
+      minLevelId: null,
+      levels: levels(),
+    },
+    {
+      id: 'bead',
+      title: 'Weld bead',
+      description: 'Even bead, full penetration',
+      weight: 2,
+      critical: true,
+      minLevelId: 'competent',
+      levels: levels(),
+    },
   ],
   passing: { minTotal: 60, unit: 'percent' },
 }
@@ -51,7 +67,11 @@ export const weldingRubric: RubricContent = {
  * A rubric at the hub. Rubric ops (rubrics.import) are still being written, so the rows are inserted
  * with SQL (the columns of migration 0001); replace with `rubrics.import` of resources/examples once it lands.
  */
-export function insertRubric(t: Tessera, name = 'MIG welding', content: RubricContent = weldingRubric): { rubricId: string; versionId: string } {
+export function insertRubric(
+  t: Tessera,
+  name = 'MIG welding',
+  content: RubricContent = weldingRubric,
+): { rubricId: string; versionId: string } {
   const sqlite = t.ctx.database.sqlite
   const now = new Date().toISOString()
   const achievementId = newId()
@@ -59,9 +79,13 @@ export function insertRubric(t: Tessera, name = 'MIG welding', content: RubricCo
   const versionId = newId()
   const json = canonicalJson(content)
   const dev = t.ctx.deviceId
-  sqlite.prepare(`INSERT INTO achievement (id, device_id, created_at, updated_at, name) VALUES (?, ?, ?, ?, ?)`).run(achievementId, dev, now, now, name)
   sqlite
-    .prepare(`INSERT INTO rubric (id, device_id, created_at, updated_at, achievement_id, name) VALUES (?, ?, ?, ?, ?, ?)`)
+    .prepare(`INSERT INTO achievement (id, device_id, created_at, updated_at, name) VALUES (?, ?, ?, ?, ?)`)
+    .run(achievementId, dev, now, now, name)
+  sqlite
+    .prepare(
+      `INSERT INTO rubric (id, device_id, created_at, updated_at, achievement_id, name) VALUES (?, ?, ?, ?, ?, ?)`,
+    )
     .run(rubricId, dev, now, now, achievementId, name)
   sqlite
     .prepare(
@@ -79,13 +103,33 @@ export const PNG_1PX = Buffer.from(
 /** A finalized assessment made through the public ops: learner (+cohort), assessor, scores, evidence. */
 export async function assess(
   t: Tessera,
-  opts: { given: string; family?: string; cohort?: string; assessor?: string; rubricId: string; pass?: boolean; evidence?: Buffer; learnerId?: string },
+  opts: {
+    given: string
+    family?: string
+    cohort?: string
+    assessor?: string
+    rubricId: string
+    pass?: boolean
+    evidence?: Buffer
+    learnerId?: string
+  },
 ): Promise<{ learnerId: string; assessmentId: string }> {
   const learnerId =
     opts.learnerId ??
-    (await t.call('learners.add', { givenName: opts.given, familyName: opts.family ?? '', cohorts: opts.cohort ? [opts.cohort] : [] })).id
+    (
+      await t.call('learners.add', {
+        givenName: opts.given,
+        familyName: opts.family ?? '',
+        cohorts: opts.cohort ? [opts.cohort] : [],
+      })
+    ).id
   const assessor = await t.call('assessors.findOrCreate', { name: opts.assessor ?? 'R. Okafor' })
-  const a = await t.call('assessments.create', { learnerId, rubricId: opts.rubricId, assessorId: assessor.id, assessedOn: '2026-03-14' })
+  const a = await t.call('assessments.create', {
+    learnerId,
+    rubricId: opts.rubricId,
+    assessorId: assessor.id,
+    assessedOn: '2026-03-14',
+  })
   await t.call('assessments.saveDraft', {
     id: a.id,
     scores: [
@@ -95,14 +139,20 @@ export async function assess(
     overallComment: `Assessed ${opts.given}`,
   })
   if (opts.evidence) {
-    await t.call('evidence.add', { assessmentId: a.id, filename: 'bead.png', mediaType: 'image/png', dataBase64: opts.evidence.toString('base64') })
+    await t.call('evidence.add', {
+      assessmentId: a.id,
+      filename: 'bead.png',
+      mediaType: 'image/png',
+      dataBase64: opts.evidence.toString('base64'),
+    })
   }
   await t.call('assessments.finalize', { id: a.id })
   return { learnerId, assessmentId: a.id }
 }
 
 /** A unique small PNG-like payload (valid PNG header + a marker) so every evidence file has its own hash. */
-export const evidenceBytes = (marker: string): Buffer => Buffer.concat([PNG_1PX, Buffer.from(`tEXt${marker}`)])
+export const evidenceBytes = (marker: string): Buffer =>
+  Buffer.concat([PNG_1PX, Buffer.from(`tEXt${marker}`)])
 
 export interface SyncWorld {
   dir: string
@@ -149,7 +199,8 @@ export function recordSet(file: string, opts: { excludeDevice?: string; kinds?: 
         out.push(`${kind.name} ${id} ${recordHash(rec)}`)
       }
     }
-    for (const b of db.prepare(`SELECT sha256 FROM blob ORDER BY sha256`).all() as { sha256: string }[]) out.push(`blob ${b.sha256}`)
+    for (const b of db.prepare(`SELECT sha256 FROM blob ORDER BY sha256`).all() as { sha256: string }[])
+      out.push(`blob ${b.sha256}`)
     return out.sort()
   } finally {
     db.close()
@@ -160,8 +211,15 @@ export function recordSet(file: string, opts: { excludeDevice?: string; kinds?: 
 export function conflictSet(file: string): string[] {
   const db = new Database(file, { readonly: true })
   try {
-    return (db.prepare(`SELECT kind, record_id, held_hash, incoming_hash, reason, status FROM sync_conflict`).all() as Record<string, string>[])
-      .map((c) => `${c.kind} ${c.record_id} ${[c.held_hash, c.incoming_hash].sort().join(' ')} ${c.reason!.split(':')[0]} ${c.status}`)
+    return (
+      db
+        .prepare(`SELECT kind, record_id, held_hash, incoming_hash, reason, status FROM sync_conflict`)
+        .all() as Record<string, string>[]
+    )
+      .map(
+        (c) =>
+          `${c.kind} ${c.record_id} ${[c.held_hash, c.incoming_hash].sort().join(' ')} ${c.reason!.split(':')[0]} ${c.status}`,
+      )
       .sort()
   } finally {
     db.close()
@@ -172,13 +230,23 @@ export function conflictSet(file: string): string[] {
 export function logicalDump(file: string): string {
   const db = new Database(file, { readonly: true })
   try {
-    const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'learner_fts%' ORDER BY name`).all() as { name: string }[]).map(
-      (r) => r.name,
-    )
+    const tables = (
+      db
+        .prepare(
+          `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'learner_fts%' ORDER BY name`,
+        )
+        .all() as { name: string }[]
+    ).map((r) => r.name)
     const parts: string[] = []
     for (const t of tables) {
       const rows = db.prepare(`SELECT * FROM "${t}"`).all() as Record<string, unknown>[]
-      const lines = rows.map((r) => JSON.stringify(r, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v))).sort()
+      const lines = rows
+        .map((r) =>
+          JSON.stringify(r, (_k, v: unknown) =>
+            v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v,
+          ),
+        )
+        .sort()
       parts.push(`## ${t}\n${lines.join('\n')}`)
     }
     return parts.join('\n')

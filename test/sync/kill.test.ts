@@ -3,7 +3,17 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, expect, it } from 'vitest'
 import { runCli } from '../helpers/cli'
-import { assess, cliEnv, closeAll, deviceIdOf, fileState, logicalDump, open, recordSet, syncWorld } from './fixtures'
+import {
+  assess,
+  cliEnv,
+  closeAll,
+  deviceIdOf,
+  fileState,
+  logicalDump,
+  open,
+  recordSet,
+  syncWorld,
+} from './fixtures'
 
 afterEach(closeAll)
 
@@ -17,7 +27,8 @@ const BIN = path.resolve(__dirname, '../../bin/tessera.mjs')
 it('an import killed part-way changes nothing, and a second run completes', async () => {
   const w = await syncWorld()
   const a = open(w.aFile)
-  for (let i = 0; i < 8; i++) await assess(a, { given: `Learner ${i}`, cohort: `Group ${i % 2}`, rubricId: w.rubricId })
+  for (let i = 0; i < 8; i++)
+    await assess(a, { given: `Learner ${i}`, cohort: `Group ${i % 2}`, rubricId: w.rubricId })
   const bundle = path.join(w.dir, 'a.tsb')
   const exported = await a.call('sync.export', { outFile: bundle })
   expect(exported.records).toBeGreaterThan(40)
@@ -31,7 +42,9 @@ it('an import killed part-way changes nothing, and a second run completes', asyn
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stderr = ''
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })))
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  )
   // Kill once several records were written inside the (still open) transaction.
   await new Promise<void>((resolve, reject) => {
     child.stderr.on('data', (d: Buffer) => {

@@ -3,7 +3,20 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../helpers/cli'
-import { assess, cliEnv, closeAll, deviceIdOf, evidenceBytes, fileState, initialized, insertRubric, logicalDump, open, syncWorld, type SyncWorld } from './fixtures'
+import {
+  assess,
+  cliEnv,
+  closeAll,
+  deviceIdOf,
+  evidenceBytes,
+  fileState,
+  initialized,
+  insertRubric,
+  logicalDump,
+  open,
+  syncWorld,
+  type SyncWorld,
+} from './fixtures'
 
 /**
  * Every bad bundle is refused BEFORE anything is written. "Byte-for-byte unchanged" is checked on
@@ -25,11 +38,18 @@ beforeAll(async () => {
   const a = open(w.aFile)
   await assess(a, { given: 'Amina', family: 'Yusuf', rubricId: w.rubricId, evidence: evidenceBytes('a-1') })
   await a.call('sync.export', { outFile: (f.a1 = path.join(dir, 'a1.tsb')) })
-  await assess(a, { given: 'Bongani', family: 'Dlamini', rubricId: w.rubricId, evidence: evidenceBytes('a-2') })
+  await assess(a, {
+    given: 'Bongani',
+    family: 'Dlamini',
+    rubricId: w.rubricId,
+    evidence: evidenceBytes('a-2'),
+  })
   await a.call('sync.export', { outFile: (f.a2 = path.join(dir, 'a2.tsb')) })
   // A record damaged on the device (a date that is not a date): the bundle is signed, but invalid.
   const learner = await assess(a, { given: 'Chipo', rubricId: w.rubricId })
-  a.ctx.database.sqlite.prepare(`UPDATE learner SET created_at = 'last tuesday' WHERE id = ?`).run(learner.learnerId)
+  a.ctx.database.sqlite
+    .prepare(`UPDATE learner SET created_at = 'last tuesday' WHERE id = ?`)
+    .run(learner.learnerId)
   await a.call('sync.export', { outFile: (f.invalid = path.join(dir, 'invalid.tsb')) })
   a.close()
   // B: known, then revoked.
@@ -67,6 +87,11 @@ beforeAll(async () => {
 afterEach(closeAll)
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 
+function flip(b: Buffer, at: number, mask: number): Buffer {
+  b[at] = b[at]! ^ mask
+  return b
+}
+
 function mutated(name: string, from: string, change: (b: Buffer) => Buffer): string {
   const out = path.join(dir, name)
   fs.writeFileSync(out, change(fs.readFileSync(from)))
@@ -77,7 +102,10 @@ function mutated(name: string, from: string, change: (b: Buffer) => Buffer): str
 function expectRefusedByCli(file: string, message: RegExp, extra: string[] = []): void {
   const dumpBefore = logicalDump(w.hubFile)
   const before = fileState(w.hubFile)
-  const r = runCli(['--db', w.hubFile, 'import', file, '--receipt', path.join(dir, 'never.receipt'), ...extra], { env: cliEnv })
+  const r = runCli(
+    ['--db', w.hubFile, 'import', file, '--receipt', path.join(dir, 'never.receipt'), ...extra],
+    { env: cliEnv },
+  )
   expect(r.code, r.stderr).toBe(1)
   expect(r.stderr).toMatch(message)
   expect(fileState(w.hubFile)).toEqual(before)
@@ -89,11 +117,17 @@ describe('refused bundles leave the hub database byte-for-byte unchanged (real C
   it('one flipped byte', () => {
     const bytes = fs.readFileSync(f.a2!)
     const at = Math.floor(bytes.indexOf(0x0a) + (bytes.length - bytes.indexOf(0x0a)) / 3)
-    expectRefusedByCli(mutated('flipped.tsb', f.a2!, (b) => ((b[at] ^= 0x01), b)), /altered|damaged/)
+    expectRefusedByCli(
+      mutated('flipped.tsb', f.a2!, (b) => flip(b, at, 0x01)),
+      /altered|damaged/,
+    )
   })
 
   it('a truncated bundle', () => {
-    expectRefusedByCli(mutated('truncated.tsb', f.a2!, (b) => b.subarray(0, Math.floor(b.length * 0.6))), /truncated|damaged|altered/)
+    expectRefusedByCli(
+      mutated('truncated.tsb', f.a2!, (b) => b.subarray(0, Math.floor(b.length * 0.6))),
+      /truncated|damaged|altered/,
+    )
   })
 
   it('a bundle from an unknown device (until trusted explicitly)', () => {
@@ -111,9 +145,15 @@ describe('refused bundles leave the hub database byte-for-byte unchanged (real C
   it('a bundle with an invalid record names the record and the field', () => {
     expectRefusedByCli(f.invalid!, /invalid records/)
     const r = runCli(['--db', w.hubFile, '--json', 'import', f.invalid!], { env: cliEnv })
-    const err = r.json<{ ok: false; error: { code: string; issues: { path: (string | number)[]; message: string }[] } }>().error
+    const err = r.json<{
+      ok: false
+      error: { code: string; issues: { path: (string | number)[]; message: string }[] }
+    }>().error
     expect(err.code).toBe('validation')
-    expect(err.issues).toContainEqual({ path: ['records', expect.any(Number), expect.stringMatching(/^learner /), 'created_at'], message: 'must be an ISO date-time' })
+    expect(err.issues).toContainEqual({
+      path: ['records', expect.any(Number), expect.stringMatching(/^learner /), 'created_at'],
+      message: 'must be an ISO date-time',
+    })
   })
 })
 
@@ -124,14 +164,20 @@ describe('tampering anywhere in the file is caught (in-process, many positions)'
     const bytes = fs.readFileSync(f.a2!)
     const positions = Array.from({ length: 40 }, (_, i) => Math.floor((i * (bytes.length - 1)) / 39))
     for (const at of positions) {
-      const file = mutated(`flip-${at}.tsb`, f.a2!, (b) => ((b[at] ^= 0x20), b))
-      await expect(hub.call('sync.import', { file, trustDevice: true }), `flip at ${at}`).rejects.toMatchObject({
+      const file = mutated(`flip-${at}.tsb`, f.a2!, (b) => flip(b, at, 0x20))
+      await expect(
+        hub.call('sync.import', { file, trustDevice: true }),
+        `flip at ${at}`,
+      ).rejects.toMatchObject({
         code: expect.stringMatching(/check_failed|validation|forbidden/),
       })
     }
     for (const keep of [0, 10, bytes.indexOf(0x0a) + 1, Math.floor(bytes.length / 2), bytes.length - 2]) {
       const file = mutated(`cut-${keep}.tsb`, f.a2!, (b) => b.subarray(0, keep))
-      await expect(hub.call('sync.import', { file, trustDevice: true }), `cut at ${keep}`).rejects.toMatchObject({ code: 'check_failed' })
+      await expect(
+        hub.call('sync.import', { file, trustDevice: true }),
+        `cut at ${keep}`,
+      ).rejects.toMatchObject({ code: 'check_failed' })
     }
     expect(fileState(w.hubFile)).toEqual({ db: before.db, wal: before.wal })
     hub.close()
@@ -143,7 +189,11 @@ describe('tampering anywhere in the file is caught (in-process, many positions)'
     expect((await hub.call('sync.import', { file: f.a2! })).counts.accepted).toBeGreaterThan(0)
     const c = await hub.call('sync.import', { file: f.unknown!, trustDevice: true })
     expect(c.trustedNewDevice).toBe(true)
-    expect((await hub.call('sync.listDevices', {})).map((d) => d.name).sort()).toEqual(['Field laptop A', 'Field laptop B', 'Unknown laptop C'])
+    expect((await hub.call('sync.listDevices', {})).map((d) => d.name).sort()).toEqual([
+      'Field laptop A',
+      'Field laptop B',
+      'Unknown laptop C',
+    ])
     hub.close()
   })
 

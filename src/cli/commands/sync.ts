@@ -22,7 +22,9 @@ export function registerSyncCommands(program: Command): void {
   const globals = (cmd: Command) => cmd.optsWithGlobals<GlobalOptions>()
 
   // --- hub ------------------------------------------------------------------------------------
-  const hub = program.command('hub').description('the central office: enrollment of field devices and the devices it trusts')
+  const hub = program
+    .command('hub')
+    .description('the central office: enrollment of field devices and the devices it trusts')
   hub
     .command('enroll-file')
     .description('make this installation the hub and write the file field devices join with')
@@ -109,39 +111,63 @@ export function registerSyncCommands(program: Command): void {
   // --- export / import ----------------------------------------------------------------------------
   program
     .command('export')
-    .description('write a signed (and, once paired, encrypted) bundle of everything the hub has not acknowledged')
+    .description(
+      'write a signed (and, once paired, encrypted) bundle of everything the hub has not acknowledged',
+    )
     .requiredOption('--out <file>', 'bundle file to write')
-    .option('--without-evidence', 'send only the hashes of evidence files (slow links); the bytes go with a later export')
+    .option(
+      '--without-evidence',
+      'send only the hashes of evidence files (slow links); the bytes go with a later export',
+    )
     .option('--for-device <id>', 'at the hub: an update bundle (rubrics, trusted keys) for this field device')
     .option('--full', 'everything, acknowledged or not')
-    .action(async (o: { out: string; withoutEvidence?: boolean; forDevice?: string; full?: boolean }, cmd: Command) => {
-      await withTessera(globals(cmd), async ({ call, out }) => {
-        const r = await call('sync.export', {
-          outFile: o.out,
-          withoutEvidence: Boolean(o.withoutEvidence),
-          forDevice: o.forDevice,
-          full: Boolean(o.full),
-        })
-        out.result(r, () =>
-          [
-            `Wrote ${r.file} (${r.bytes} bytes, ${r.encrypted ? `encrypted for ${r.to}` : 'signed, not encrypted: this device is not paired with a hub'})`,
-            `${plural(r.records, 'record')}${r.records ? `: ${kindList(r.counts)}` : ''}; ${plural(r.evidenceFiles, 'evidence file')}` +
-              (r.evidenceOmitted ? ` (${r.evidenceOmitted} left out, only their hashes sent)` : ''),
-            `SHA-256 ${r.sha256}`,
-          ].join('\n'),
+    .action(
+      async (
+        o: { out: string; withoutEvidence?: boolean; forDevice?: string; full?: boolean },
+        cmd: Command,
+      ) => {
+        await withTessera(
+          globals(cmd),
+          async ({ call, out }) => {
+            const r = await call('sync.export', {
+              outFile: o.out,
+              withoutEvidence: Boolean(o.withoutEvidence),
+              forDevice: o.forDevice,
+              full: Boolean(o.full),
+            })
+            out.result(r, () =>
+              [
+                `Wrote ${r.file} (${r.bytes} bytes, ${r.encrypted ? `encrypted for ${r.to}` : 'signed, not encrypted: this device is not paired with a hub'})`,
+                `${plural(r.records, 'record')}${r.records ? `: ${kindList(r.counts)}` : ''}; ${plural(r.evidenceFiles, 'evidence file')}` +
+                  (r.evidenceOmitted ? ` (${r.evidenceOmitted} left out, only their hashes sent)` : ''),
+                `SHA-256 ${r.sha256}`,
+              ].join('\n'),
+            )
+          },
+          // Only reads once the device keys exist, so it also works while the app holds the database.
+          { readonly: true },
         )
-      })
-    })
+      },
+    )
 
   program
     .command('import')
-    .description('check a bundle completely, then apply it in one transaction (nothing changes if any check fails)')
+    .description(
+      'check a bundle completely, then apply it in one transaction (nothing changes if any check fails)',
+    )
     .argument('<file>', 'bundle file')
     .option('--receipt <file>', 'at the hub: write the signed receipt here, to take back to the device')
-    .option('--trust-device', 'accept a device this hub does not know yet (compare its key fingerprint first)')
+    .option(
+      '--trust-device',
+      'accept a device this hub does not know yet (compare its key fingerprint first)',
+    )
     .action(async (file: string, o: { receipt?: string; trustDevice?: boolean }, cmd: Command) => {
       await withTessera(globals(cmd), async ({ call, out }) => {
-        const r = await call('sync.import', { file, receiptFile: o.receipt, trustDevice: Boolean(o.trustDevice) })
+        const r = await call('sync.import', {
+          file,
+          receiptFile: o.receipt,
+          trustDevice: Boolean(o.trustDevice),
+        })
         out.result(r, () => {
           const lines = [
             r.alreadyImported
@@ -149,10 +175,18 @@ export function registerSyncCommands(program: Command): void {
               : `Imported bundle ${r.bundleId} from "${r.from.name}" (${r.from.deviceId})${r.trustedNewDevice ? ', a newly trusted device' : ''}.`,
             `${r.counts.accepted} accepted, ${r.counts.duplicate} already held, ${r.counts.conflict} in conflict`,
           ]
-          for (const c of r.conflicts) lines.push(`  conflict ${c.id}: ${c.kind} ${c.recordId} (tessera conflicts show ${c.id})`)
-          if (r.pendingAuditEntries) lines.push(`${plural(r.pendingAuditEntries, 'audit entry', 'audit entries')} wait for earlier entries of their device.`)
-          if (r.receiptFile) lines.push(`Receipt written to ${r.receiptFile}: take it back to the device (tessera receipt import FILE).`)
-          else if (r.type === 'field-export') lines.push('The receipt is kept; import the same bundle again with --receipt FILE to write it.')
+          for (const c of r.conflicts)
+            lines.push(`  conflict ${c.id}: ${c.kind} ${c.recordId} (tessera conflicts show ${c.id})`)
+          if (r.pendingAuditEntries)
+            lines.push(
+              `${plural(r.pendingAuditEntries, 'audit entry', 'audit entries')} wait for earlier entries of their device.`,
+            )
+          if (r.receiptFile)
+            lines.push(
+              `Receipt written to ${r.receiptFile}: take it back to the device (tessera receipt import FILE).`,
+            )
+          else if (r.type === 'field-export')
+            lines.push('The receipt is kept; import the same bundle again with --receipt FILE to write it.')
           return lines.join('\n')
         })
       })
@@ -169,7 +203,9 @@ export function registerSyncCommands(program: Command): void {
         const r = await call('sync.importReceipt', { file })
         out.result(r, () =>
           [
-            r.alreadyImported ? `Receipt ${r.receiptId} was imported before.` : `Receipt ${r.receiptId} for bundle ${r.bundleId} checked and recorded.`,
+            r.alreadyImported
+              ? `Receipt ${r.receiptId} was imported before.`
+              : `Receipt ${r.receiptId} for bundle ${r.bundleId} checked and recorded.`,
             `The hub holds ${r.counts.accepted + r.counts.duplicate} of its records; ${r.counts.conflict} are kept there in conflict.`,
             r.stillUnacknowledged === 0
               ? 'All data accounted for: the hub holds every record of this device.'
@@ -196,21 +232,33 @@ export function registerSyncCommands(program: Command): void {
                 : `This device: ${s.deviceId} (no sync keys yet: made by hub enroll-file, hub join or export)`,
             ]
             if (s.role !== 'hub') {
-              lines.push(s.hub ? `Hub: "${s.hub.name}" (${s.hub.deviceId}), key ${s.hub.fingerprint}, paired ${s.hub.pairedAt}` : 'Hub: not paired (tessera hub join FILE)')
+              lines.push(
+                s.hub
+                  ? `Hub: "${s.hub.name}" (${s.hub.deviceId}), key ${s.hub.fingerprint}, paired ${s.hub.pairedAt}`
+                  : 'Hub: not paired (tessera hub join FILE)',
+              )
               lines.push(
                 s.allAccountedFor
                   ? 'All data accounted for: the hub holds every record of this device.'
                   : `Not yet acknowledged by the hub: ${plural(s.unacknowledged.total - s.unacknowledged.evidenceFiles, 'record')} (${kindList(s.unacknowledged.byKind)})` +
-                      (s.unacknowledged.evidenceFiles ? `, ${plural(s.unacknowledged.evidenceFiles, 'evidence file')}` : ''),
+                      (s.unacknowledged.evidenceFiles
+                        ? `, ${plural(s.unacknowledged.evidenceFiles, 'evidence file')}`
+                        : ''),
               )
               if (s.drafts) lines.push(`${plural(s.drafts, 'draft')} stay on this device until finalized.`)
-              if (s.inConflictAtHub) lines.push(`${plural(s.inConflictAtHub, 'record')} of this device are kept in conflict at the hub.`)
-              if (s.lastReceipt) lines.push(`Last receipt: ${s.lastReceipt.issuedAt} (imported ${s.lastReceipt.importedAt})`)
+              if (s.inConflictAtHub)
+                lines.push(
+                  `${plural(s.inConflictAtHub, 'record')} of this device are kept in conflict at the hub.`,
+                )
+              if (s.lastReceipt)
+                lines.push(`Last receipt: ${s.lastReceipt.issuedAt} (imported ${s.lastReceipt.importedAt})`)
             } else {
               lines.push(`Bundles imported: ${s.bundlesImported}; devices known: ${s.knownDevices}`)
             }
-            if (s.conflictsOpen) lines.push(`Open conflicts here: ${s.conflictsOpen} (tessera conflicts list)`)
-            if (s.pendingAuditEntries) lines.push(`Audit entries waiting for their predecessors: ${s.pendingAuditEntries}`)
+            if (s.conflictsOpen)
+              lines.push(`Open conflicts here: ${s.conflictsOpen} (tessera conflicts list)`)
+            if (s.pendingAuditEntries)
+              lines.push(`Audit entries waiting for their predecessors: ${s.pendingAuditEntries}`)
             return lines.join('\n')
           })
         },
@@ -224,15 +272,23 @@ export function registerSyncCommands(program: Command): void {
     .action(async (o: { name?: string }, cmd: Command) => {
       await withTessera(globals(cmd), async ({ call, out }) => {
         const r = await call('sync.ensureDevice', { name: o.name })
-        out.result(r, () => `${r.created ? 'Made' : 'Already has'} device keys: "${r.name}" (${r.deviceId}), fingerprint ${r.fingerprint}`)
+        out.result(
+          r,
+          () =>
+            `${r.created ? 'Made' : 'Already has'} device keys: "${r.name}" (${r.deviceId}), fingerprint ${r.fingerprint}`,
+        )
       })
     })
 
-  const conflicts = program.command('conflicts').description('records that arrived with the same id and different content')
+  const conflicts = program
+    .command('conflicts')
+    .description('records that arrived with the same id and different content')
   conflicts
     .command('list')
     .description('list conflicts (open ones by default)')
-    .addOption(new Option('--status <status>', 'which ones').choices(['open', 'resolved', 'all']).default('open'))
+    .addOption(
+      new Option('--status <status>', 'which ones').choices(['open', 'resolved', 'all']).default('open'),
+    )
     .action(async (o: { status: 'open' | 'resolved' | 'all' }, cmd: Command) => {
       await withTessera(
         globals(cmd),
@@ -240,7 +296,12 @@ export function registerSyncCommands(program: Command): void {
           const list = await call('sync.listConflicts', { status: o.status })
           out.result(list, () =>
             list.length
-              ? list.map((c) => `${c.id}  ${c.status.padEnd(8)} ${c.kind} ${c.recordId}  from ${c.fromDeviceId}  ${c.reason.split(':')[0]}`).join('\n')
+              ? list
+                  .map(
+                    (c) =>
+                      `${c.id}  ${c.status.padEnd(8)} ${c.kind} ${c.recordId}  from ${c.fromDeviceId}  ${c.reason.split(':')[0]}`,
+                  )
+                  .join('\n')
               : 'No conflicts.',
           )
         },
@@ -275,7 +336,14 @@ export function registerSyncCommands(program: Command): void {
     .command('resolve')
     .description('settle a conflict')
     .argument('<id>')
-    .addOption(new Option('--keep <which>', 'keep the current version, or make the other one current (mutable records)').choices(['current', 'other']).makeOptionMandatory())
+    .addOption(
+      new Option(
+        '--keep <which>',
+        'keep the current version, or make the other one current (mutable records)',
+      )
+        .choices(['current', 'other'])
+        .makeOptionMandatory(),
+    )
     .option('--note <text>', 'why (kept in the audit log)')
     .action(async (id: string, o: { keep: 'current' | 'other'; note?: string }, cmd: Command) => {
       await withTessera(globals(cmd), async ({ call, out }) => {
@@ -287,23 +355,34 @@ export function registerSyncCommands(program: Command): void {
   // --- report / backup / restore ------------------------------------------------------------------
   program
     .command('report')
-    .description('results for spreadsheets: one row per assessment with criterion levels, or one per credential')
+    .description(
+      'results for spreadsheets: one row per assessment with criterion levels, or one per credential',
+    )
     .addOption(new Option('--format <format>', 'csv or json').choices(['csv', 'json']).makeOptionMandatory())
-    .addOption(new Option('--what <what>', 'assessments or credentials').choices(['assessments', 'credentials']).default('assessments'))
+    .addOption(
+      new Option('--what <what>', 'assessments or credentials')
+        .choices(['assessments', 'credentials'])
+        .default('assessments'),
+    )
     .option('--out <file>', 'write to this file instead of standard output')
-    .action(async (o: { format: 'csv' | 'json'; what: 'assessments' | 'credentials'; out?: string }, cmd: Command) => {
-      const opts = globals(cmd)
-      await withTessera(
-        opts,
-        async ({ call, out }) => {
-          const r = await call('reports.results', { format: o.format, what: o.what, outFile: o.out })
-          // The report IS the output: printed as is (also with --json when no file was asked for).
-          if (r.content !== null) process.stdout.write(r.content)
-          else out.result(r, () => `Wrote ${plural(r.rows, 'row')} to ${r.file}`)
-        },
-        { readonly: true },
-      )
-    })
+    .action(
+      async (
+        o: { format: 'csv' | 'json'; what: 'assessments' | 'credentials'; out?: string },
+        cmd: Command,
+      ) => {
+        const opts = globals(cmd)
+        await withTessera(
+          opts,
+          async ({ call, out }) => {
+            const r = await call('reports.results', { format: o.format, what: o.what, outFile: o.out })
+            // The report IS the output: printed as is (also with --json when no file was asked for).
+            if (r.content !== null) process.stdout.write(r.content)
+            else out.result(r, () => `Wrote ${plural(r.rows, 'row')} to ${r.file}`)
+          },
+          { readonly: true },
+        )
+      },
+    )
 
   program
     .command('backup')
@@ -314,7 +393,10 @@ export function registerSyncCommands(program: Command): void {
         globals(cmd),
         async ({ call, out }) => {
           const r = await call('backup.create', { outFile: o.out })
-          out.result(r, () => `Backed up to ${r.file} (${r.bytes} bytes, schema ${r.schemaVersion}, SHA-256 ${r.sha256})`)
+          out.result(
+            r,
+            () => `Backed up to ${r.file} (${r.bytes} bytes, schema ${r.schemaVersion}, SHA-256 ${r.sha256})`,
+          )
         },
         { readonly: true },
       )
@@ -322,7 +404,9 @@ export function registerSyncCommands(program: Command): void {
 
   program
     .command('restore')
-    .description('replace the database by a backup, after checking the backup; the replaced file is kept as .bak')
+    .description(
+      'replace the database by a backup, after checking the backup; the replaced file is kept as .bak',
+    )
     .argument('<file>', 'backup file')
     .action(async (file: string, _o: unknown, cmd: Command) => {
       const opts = globals(cmd)
@@ -335,7 +419,10 @@ export function registerSyncCommands(program: Command): void {
       const schemaVersion = t.ctx.database.schemaVersion
       t.close()
       out.result({ ...r, schemaVersion }, () =>
-        [`Restored ${r.databaseFile} from ${r.restoredFrom} (schema ${schemaVersion}).`, r.previousKeptAs ? `The replaced database is kept as ${r.previousKeptAs}` : '']
+        [
+          `Restored ${r.databaseFile} from ${r.restoredFrom} (schema ${schemaVersion}).`,
+          r.previousKeptAs ? `The replaced database is kept as ${r.previousKeptAs}` : '',
+        ]
           .filter(Boolean)
           .join('\n'),
       )

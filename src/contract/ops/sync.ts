@@ -48,7 +48,8 @@ export type SyncConflict = z.output<typeof syncConflict>
 
 export const syncOps = defineOps({
   'sync.status': {
-    summary: 'This installation for sync: role, keys, hub, and how many records the hub has not acknowledged yet',
+    summary:
+      'This installation for sync: role, keys, hub, and how many records the hub has not acknowledged yet',
     readonly: true,
     input: empty,
     output: z.object({
@@ -57,8 +58,14 @@ export const syncOps = defineOps({
       role: syncRole.nullable(),
       name: z.string().nullable(),
       fingerprint: z.string().nullable(),
-      hub: z.object({ deviceId: z.string(), name: z.string(), fingerprint: z.string(), pairedAt: z.string() }).nullable(),
-      unacknowledged: z.object({ total: z.number(), byKind: z.record(z.string(), z.number()), evidenceFiles: z.number() }),
+      hub: z
+        .object({ deviceId: z.string(), name: z.string(), fingerprint: z.string(), pairedAt: z.string() })
+        .nullable(),
+      unacknowledged: z.object({
+        total: z.number(),
+        byKind: z.record(z.string(), z.number()),
+        evidenceFiles: z.number(),
+      }),
       /** Drafts stay on the device until finalized, so they are not counted as unacknowledged. */
       drafts: z.number(),
       /** Every record that may leave this device is held by the hub (signed receipts say so). */
@@ -67,20 +74,36 @@ export const syncOps = defineOps({
       inConflictAtHub: z.number(),
       conflictsOpen: z.number(),
       pendingAuditEntries: z.number(),
-      lastReceipt: z.object({ receiptId: z.string(), bundleId: z.string(), issuedAt: z.string(), importedAt: z.string() }).nullable(),
+      lastReceipt: z
+        .object({ receiptId: z.string(), bundleId: z.string(), issuedAt: z.string(), importedAt: z.string() })
+        .nullable(),
       bundlesImported: z.number(),
       knownDevices: z.number(),
     }),
   },
   'sync.ensureDevice': {
-    summary: 'Make this installation\u2019s device signing and encryption keys if it has none (asks for the passphrase)',
+    summary:
+      'Make this installation\u2019s device signing and encryption keys if it has none (asks for the passphrase)',
     input: z.object({ name: optionalText(200) }).default({ name: null }),
-    output: z.object({ deviceId: z.string(), name: z.string(), role: syncRole, fingerprint: z.string(), created: z.boolean() }),
+    output: z.object({
+      deviceId: z.string(),
+      name: z.string(),
+      role: syncRole,
+      fingerprint: z.string(),
+      created: z.boolean(),
+    }),
   },
   'sync.hubEnrollFile': {
-    summary: 'Make this installation the hub and write the file field devices join with (public keys, rubrics)',
+    summary:
+      'Make this installation the hub and write the file field devices join with (public keys, rubrics)',
     input: z.object({ outFile: filePath, name: optionalText(200) }),
-    output: z.object({ file: z.string(), sha256: z.string(), hubDeviceId: z.string(), fingerprint: z.string(), counts: z.record(z.string(), z.number()) }),
+    output: z.object({
+      file: z.string(),
+      sha256: z.string(),
+      hubDeviceId: z.string(),
+      fingerprint: z.string(),
+      counts: z.record(z.string(), z.number()),
+    }),
   },
   'sync.hubJoin': {
     summary: 'Pair this field device with the hub of an enrollment file and take its rubrics',
@@ -110,7 +133,8 @@ export const syncOps = defineOps({
     output: syncDevice,
   },
   'sync.export': {
-    summary: 'Write a signed (and, once paired, encrypted) bundle of everything the hub has not acknowledged; or an update for a field device',
+    summary:
+      'Write a signed (and, once paired, encrypted) bundle of everything the hub has not acknowledged; or an update for a field device',
     progress: true,
     input: z.object({
       outFile: filePath,
@@ -137,7 +161,11 @@ export const syncOps = defineOps({
   'sync.import': {
     summary: 'Check a bundle completely, then apply it in one transaction; at a hub, sign a receipt',
     progress: true,
-    input: z.object({ file: filePath, receiptFile: filePath.optional(), trustDevice: z.boolean().default(false) }),
+    input: z.object({
+      file: filePath,
+      receiptFile: filePath.optional(),
+      trustDevice: z.boolean().default(false),
+    }),
     output: z.object({
       bundleId: z.string(),
       type: z.enum(['field-export', 'hub-update']),
@@ -165,14 +193,21 @@ export const syncOps = defineOps({
   'sync.listConflicts': {
     summary: 'Records that arrived with the same id and different content',
     readonly: true,
-    input: z.object({ status: z.enum(['open', 'resolved', 'all']).default('open') }).default({ status: 'open' }),
+    input: z
+      .object({ status: z.enum(['open', 'resolved', 'all']).default('open') })
+      .default({ status: 'open' }),
     output: z.array(syncConflict),
   },
   'sync.showConflict': {
     summary: 'Both versions of a conflicting record',
     readonly: true,
     input: z.object({ id }),
-    output: syncConflict.extend({ held: z.unknown(), incoming: z.unknown(), heldHash: z.string(), incomingHash: z.string() }),
+    output: syncConflict.extend({
+      held: z.unknown(),
+      incoming: z.unknown(),
+      heldHash: z.string(),
+      incomingHash: z.string(),
+    }),
   },
   'sync.resolveConflict': {
     summary: 'Settle a conflict: keep the current version, or (mutable records) make the other one current',

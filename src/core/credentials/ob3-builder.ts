@@ -21,7 +21,6 @@
  *   clear as a Profile (impl. guide "additional recipient profile information").
  * - All strings are NFC-normalized before anything is signed (ob3.md §8 pitfall 10).
  */
-import { randomBytes } from 'node:crypto'
 import { base64, hex } from '@scure/base'
 import { v5 as uuidv5, validate as isUuidString } from 'uuid'
 import { TesseraError, formatIssuePath, type ErrorIssue } from '../../contract/errors'
@@ -358,7 +357,7 @@ export function buildOpenBadgeCredential(input: BadgeInput): OpenBadgeCredential
     ...(learner.familyName ? { familyName: learner.familyName } : {}),
     name: [learner.givenName, learner.familyName].filter(Boolean).join(' '),
   }
-  const salt = learner.salt ?? randomBytes(16).toString('hex')
+  const salt = learner.salt ?? hex.encode(crypto.getRandomValues(new Uint8Array(16)))
   const email = learner.email ? normalizeEmail(learner.email) : ''
   if (email) {
     subject.identifier = [hashedIdentity('emailAddress', email, salt)]

@@ -14,7 +14,6 @@ import {
   ensureIdentity,
   fingerprint,
   loadIdentity,
-  requireIdentity,
   unlockIdentity,
   type SyncIdentity,
   type UnlockedIdentity,
@@ -22,7 +21,7 @@ import {
 import { auditPosition, planFieldExport, planHubUpdate, writeBundle, type ExportPlan } from '../sync/export'
 import { AtomicLineWriter } from '../sync/line-file'
 import { countOutcomes, signReceipt, verifyReceipt } from '../sync/receipt'
-import { BLOB_KIND, kindByName, kindsFor, stmt } from '../sync/record-kinds'
+import { BLOB_KIND, kindByName, stmt } from '../sync/record-kinds'
 import { verifyBundle, type VerifiedBundle } from '../sync/verify-bundle'
 import { appendAudit } from './audit'
 import { isoNow, type CallContext, type ServiceContext } from './context'
@@ -96,19 +95,23 @@ export function syncHandlers(ctx: ServiceContext): FeatureHandlers<typeof syncOp
     }
   }
 
-  const upsertAck = (kind: string, id: string, hash: string, status: string, receiptId: string | null, now: string) => {
-    const existing = stmt(sqlite, `SELECT hash, history FROM sync_ack WHERE kind = ? AND record_id = ?`).get(kind, id) as
-      | { hash: string; history: string }
-      | undefined
+  const upsertAck = (
+    kind: string,
+    id: string,
+    hash: string,
+    status: string,
+    receiptId: string | null,
+    now: string,
+  ) => {
+    const existing = stmt(sqlite, `SELECT hash, history FROM sync_ack WHERE kind = ? AND record_id = ?`).get(
+      kind,
+      id,
+    ) as { hash: string; history: string } | undefined
     if (!existing) {
-      stmt(sqlite, `INSERT INTO sync_ack (kind, record_id, hash, status, history, receipt_id, acked_at) VALUES (?, ?, ?, ?, '[]', ?, ?)`).run(
-        kind,
-        id,
-        hash,
-        status,
-        receiptId,
-        now,
-      )
+      stmt(
+        sqlite,
+        `INSERT INTO sync_ack (kind, record_id, hash, status, history, receipt_id, acked_at) VALUES (?, ?, ?, ?, '[]', ?, ?)`,
+      ).run(kind, id, hash, status, receiptId, now)
       return
     }
     if (existing.hash === hash) return
@@ -117,20 +120,22 @@ export function syncHandlers(ctx: ServiceContext): FeatureHandlers<typeof syncOp
     // unacknowledged again: keep the ack that matches what this device holds now, remember the other.
     if (existing.hash === currentHash(kind, id)) {
       if (!history.includes(hash)) {
-        stmt(sqlite, `UPDATE sync_ack SET history = ? WHERE kind = ? AND record_id = ?`).run(JSON.stringify([hash, ...history].slice(0, MAX_HISTORY)), kind, id)
+        stmt(sqlite, `UPDATE sync_ack SET history = ? WHERE kind = ? AND record_id = ?`).run(
+          JSON.stringify([hash, ...history].slice(0, MAX_HISTORY)),
+          kind,
+          id,
+        )
       }
       return
     }
-    const nextHistory = [existing.hash, ...history.filter((h) => h !== existing.hash && h !== hash)].slice(0, MAX_HISTORY)
-    stmt(sqlite, `UPDATE sync_ack SET hash = ?, status = ?, history = ?, receipt_id = ?, acked_at = ? WHERE kind = ? AND record_id = ?`).run(
-      hash,
-      status,
-      JSON.stringify(nextHistory),
-      receiptId,
-      now,
-      kind,
-      id,
+    const nextHistory = [existing.hash, ...history.filter((h) => h !== existing.hash && h !== hash)].slice(
+      0,
+      MAX_HISTORY,
     )
+    stmt(
+      sqlite,
+      `UPDATE sync_ack SET hash = ?, status = ?, history = ?, receipt_id = ?, acked_at = ? WHERE kind = ? AND record_id = ?`,
+    ).run(hash, status, JSON.stringify(nextHistory), receiptId, now, kind, id)
   }
 
   const currentHash = (kind: string, id: string): string | null => {
@@ -172,7 +177,12 @@ export function syncHandlers(ctx: ServiceContext): FeatureHandlers<typeof syncOp
           action: 'sync.device.trust',
           entityType: 'device',
           entityId: verified.sender.deviceId,
-          details: { name: verified.sender.name, role: verified.sender.role, signKid: verified.sender.signJwk.kid, firstBundle: manifest.bundleId },
+          details: {
+            name: verified.sender.name,
+            role: verified.sender.role,
+            signKid: verified.sender.signJwk.kid,
+            firstBundle: manifest.bundleId,
+          },
         })
       } else {
         // The device may have renamed itself or rotated its encryption key; both are signed by its known key.
@@ -192,7 +202,12 @@ export function syncHandlers(ctx: ServiceContext): FeatureHandlers<typeof syncOp
         await trx.deleteFrom('sync_pairing').execute()
         await trx
           .insertInto('sync_pairing')
-          .values({ slot: 1, hub_device_id: verified.sender.deviceId, paired_at: now, enrollment_sha256: extra.enrollmentSha256 ?? verified.fileSha256 })
+          .values({
+            slot: 1,
+            hub_device_id: verified.sender.deviceId,
+            paired_at: now,
+            enrollment_sha256: extra.enrollmentSha256 ?? verified.fileSha256,
+          })
           .execute()
       }
 
@@ -228,7 +243,11 @@ export function syncHandlers(ctx: ServiceContext): FeatureHandlers<typeof syncOp
           position: manifest.position,
           imported_at: now,
           imported_by: actorOf(call),
-          counts: JSON.stringify({ ...counts, byKind: byKind(outcome.records), conflicts: outcome.conflictIds }),
+          counts: JSON.stringify({
+            ...counts,
+            byKind: byKind(outcome.records),
+            conflicts: outcome.conflictIds,
+          }),
           receipt: receipt?.jws ?? null,
         })
         .execute()
@@ -236,7 +255,12 @@ export function syncHandlers(ctx: ServiceContext): FeatureHandlers<typeof syncOp
         action: extra.joining ? 'sync.hub.join' : 'sync.import',
         entityType: 'sync_bundle',
         entityId: manifest.bundleId,
-        details: { from: verified.sender.deviceId, type: manifest.type, fileSha256: verified.fileSha256, ...counts },
+        details: {
+          from: verified.sender.deviceId,
+          type: manifest.type,
+          fileSha256: verified.fileSha256,
+          ...counts,
+        },
       })
       return { outcome, counts, receipt }
     })
@@ -249,7 +273,11 @@ export function syncHandlers(ctx: ServiceContext): FeatureHandlers<typeof syncOp
   }
 
   const loadDevice = async (deviceId: string) => {
-    const row = await db.selectFrom('sync_device').selectAll().where('device_id', '=', deviceId).executeTakeFirst()
+    const row = await db
+      .selectFrom('sync_device')
+      .selectAll()
+      .where('device_id', '=', deviceId)
+      .executeTakeFirst()
     if (!row) throw notFound('Device', deviceId)
     return row
   }
@@ -267,7 +295,14 @@ export function syncHandlers(ctx: ServiceContext): FeatureHandlers<typeof syncOp
 
   const doExport = async (
     identity: SyncIdentity,
-    input: { outFile: string; type: 'field-export' | 'hub-update'; plan: ExportPlan; full: boolean; withoutEvidence: boolean; recipient: { deviceId: string; encryptJwk: { kid: string } } | null },
+    input: {
+      outFile: string
+      type: 'field-export' | 'hub-update'
+      plan: ExportPlan
+      full: boolean
+      withoutEvidence: boolean
+      recipient: { deviceId: string; encryptJwk: { kid: string } } | null
+    },
     call: CallContext,
   ) => {
     const unlocked = await unlockIdentity(ctx, identity)
@@ -304,12 +339,26 @@ export function syncHandlers(ctx: ServiceContext): FeatureHandlers<typeof syncOp
       const records = Object.values(byKind).reduce((a, b) => a + b, 0)
       const total = records + plan.blobs.length
       const n = async (q: Promise<{ n: number | string | bigint } | undefined>) => Number((await q)?.n ?? 0)
-      const drafts = await n(db.selectFrom('assessment').select((eb) => eb.fn.countAll<number>().as('n')).where('state', '=', 'draft').executeTakeFirst())
+      const drafts = await n(
+        db
+          .selectFrom('assessment')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('state', '=', 'draft')
+          .executeTakeFirst(),
+      )
       const inConflictAtHub = await exclusive(() => {
-        const rows = stmt(sqlite, `SELECT kind, record_id, hash FROM sync_ack WHERE status = 'conflict'`).all() as { kind: string; record_id: string; hash: string }[]
+        const rows = stmt(
+          sqlite,
+          `SELECT kind, record_id, hash FROM sync_ack WHERE status = 'conflict'`,
+        ).all() as { kind: string; record_id: string; hash: string }[]
         return rows.filter((r) => currentHash(r.kind, r.record_id) === r.hash).length
       })
-      const lastReceipt = await db.selectFrom('sync_receipt').selectAll().orderBy('imported_at', 'desc').limit(1).executeTakeFirst()
+      const lastReceipt = await db
+        .selectFrom('sync_receipt')
+        .selectAll()
+        .orderBy('imported_at', 'desc')
+        .limit(1)
+        .executeTakeFirst()
       // A hub is where data ends up: it has nothing to hand over.
       const isHub = identity?.role === 'hub'
       return {
@@ -317,24 +366,65 @@ export function syncHandlers(ctx: ServiceContext): FeatureHandlers<typeof syncOp
         role: identity?.role ?? null,
         name: identity?.name ?? null,
         fingerprint: identity ? fingerprint(identity.signJwk.kid) : null,
-        hub: hub ? { deviceId: hub.device_id, name: hub.name, fingerprint: fingerprint(hub.sign_kid), pairedAt: hub.paired_at } : null,
-        unacknowledged: isHub ? { total: 0, byKind: {}, evidenceFiles: 0 } : { total, byKind, evidenceFiles: plan.blobs.length },
+        hub: hub
+          ? {
+              deviceId: hub.device_id,
+              name: hub.name,
+              fingerprint: fingerprint(hub.sign_kid),
+              pairedAt: hub.paired_at,
+            }
+          : null,
+        unacknowledged: isHub
+          ? { total: 0, byKind: {}, evidenceFiles: 0 }
+          : { total, byKind, evidenceFiles: plan.blobs.length },
         drafts,
         allAccountedFor: isHub || total === 0,
         inConflictAtHub,
-        conflictsOpen: await n(db.selectFrom('sync_conflict').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'open').executeTakeFirst()),
-        pendingAuditEntries: await n(db.selectFrom('sync_audit_pending').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst()),
+        conflictsOpen: await n(
+          db
+            .selectFrom('sync_conflict')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('status', '=', 'open')
+            .executeTakeFirst(),
+        ),
+        pendingAuditEntries: await n(
+          db
+            .selectFrom('sync_audit_pending')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirst(),
+        ),
         lastReceipt: lastReceipt
-          ? { receiptId: lastReceipt.receipt_id, bundleId: lastReceipt.bundle_id, issuedAt: lastReceipt.issued_at, importedAt: lastReceipt.imported_at }
+          ? {
+              receiptId: lastReceipt.receipt_id,
+              bundleId: lastReceipt.bundle_id,
+              issuedAt: lastReceipt.issued_at,
+              importedAt: lastReceipt.imported_at,
+            }
           : null,
-        bundlesImported: await n(db.selectFrom('sync_bundle').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst()),
-        knownDevices: await n(db.selectFrom('sync_device').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst()),
+        bundlesImported: await n(
+          db
+            .selectFrom('sync_bundle')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirst(),
+        ),
+        knownDevices: await n(
+          db
+            .selectFrom('sync_device')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirst(),
+        ),
       }
     },
 
     'sync.ensureDevice': async ({ name }, call) => {
       const { identity, created } = await ensureIdentity(ctx, call, { name: name ?? undefined })
-      return { deviceId: identity.deviceId, name: identity.name, role: identity.role, fingerprint: fingerprint(identity.signJwk.kid), created }
+      return {
+        deviceId: identity.deviceId,
+        name: identity.name,
+        role: identity.role,
+        fingerprint: fingerprint(identity.signJwk.kid),
+        created,
+      }
     },
 
     'sync.hubEnrollFile': async ({ outFile, name }, call) => {
@@ -342,22 +432,44 @@ export function syncHandlers(ctx: ServiceContext): FeatureHandlers<typeof syncOp
       let identity = id0
       if (identity.role !== 'hub') {
         if (await pairedHub()) {
-          throw new TesseraError('conflict', 'This installation is a field device paired with a hub; it cannot become a hub itself')
+          throw new TesseraError(
+            'conflict',
+            'This installation is a field device paired with a hub; it cannot become a hub itself',
+          )
         }
         await db.transaction().execute(async (trx) => {
-          await trx.updateTable('sync_identity').set({ role: 'hub', updated_at: isoNow(ctx) }).execute()
-          await appendAudit(trx, ctx, call, { action: 'sync.hub.create', entityType: 'device', entityId: ctx.deviceId, details: { name: identity.name } })
+          await trx
+            .updateTable('sync_identity')
+            .set({ role: 'hub', updated_at: isoNow(ctx) })
+            .execute()
+          await appendAudit(trx, ctx, call, {
+            action: 'sync.hub.create',
+            entityType: 'device',
+            entityId: ctx.deviceId,
+            details: { name: identity.name },
+          })
         })
         identity = { ...identity, role: 'hub' }
       }
       const plan = await exclusive(() => planHubUpdate(sqlite))
-      const written = await doExport(identity, { outFile, type: 'hub-update', plan, full: true, withoutEvidence: false, recipient: null }, call)
-      return { file: written.file, sha256: written.sha256, hubDeviceId: identity.deviceId, fingerprint: fingerprint(identity.signJwk.kid), counts: plan.counts }
+      const written = await doExport(
+        identity,
+        { outFile, type: 'hub-update', plan, full: true, withoutEvidence: false, recipient: null },
+        call,
+      )
+      return {
+        file: written.file,
+        sha256: written.sha256,
+        hubDeviceId: identity.deviceId,
+        fingerprint: fingerprint(identity.signJwk.kid),
+        counts: plan.counts,
+      }
     },
 
     'sync.hubJoin': async ({ file, name }, call) => {
       const { identity } = await ensureIdentity(ctx, call, { name: name ?? undefined })
-      if (identity.role === 'hub') throw new TesseraError('conflict', 'This installation is a hub; only field devices join a hub')
+      if (identity.role === 'hub')
+        throw new TesseraError('conflict', 'This installation is a hub; only field devices join a hub')
       const verified = await exclusive(() =>
         verifyBundle(sqlite, path.resolve(file), {
           identity,
@@ -368,7 +480,11 @@ export function syncHandlers(ctx: ServiceContext): FeatureHandlers<typeof syncOp
           schemaVersion: ctx.database.schemaVersion,
         }),
       )
-      if (verified.manifest.type !== 'hub-update') throw new TesseraError('validation', `${file} is not a hub enrollment file (it is a ${verified.manifest.type} bundle)`)
+      if (verified.manifest.type !== 'hub-update')
+        throw new TesseraError(
+          'validation',
+          `${file} is not a hub enrollment file (it is a ${verified.manifest.type} bundle)`,
+        )
       const current = await pairedHub()
       if (current && current.device_id !== verified.sender.deviceId) {
         throw new TesseraError(
@@ -376,9 +492,19 @@ export function syncHandlers(ctx: ServiceContext): FeatureHandlers<typeof syncOp
           `This device is already paired with hub "${current.name}" (${current.device_id}); it was not changed. Data must go to one hub.`,
         )
       }
-      const prior = await db.selectFrom('sync_bundle').select('bundle_id').where('bundle_id', '=', verified.manifest.bundleId).executeTakeFirst()
+      const prior = await db
+        .selectFrom('sync_bundle')
+        .select('bundle_id')
+        .where('bundle_id', '=', verified.manifest.bundleId)
+        .executeTakeFirst()
       let counts = { accepted: 0, duplicate: 0, conflict: 0 }
-      if (!prior) counts = (await importVerified(verified, undefined, call, { joining: !current, enrollmentSha256: verified.fileSha256 })).counts
+      if (!prior)
+        counts = (
+          await importVerified(verified, undefined, call, {
+            joining: !current,
+            enrollmentSha256: verified.fileSha256,
+          })
+        ).counts
       return {
         hubDeviceId: verified.sender.deviceId,
         hubName: verified.sender.name,
@@ -388,7 +514,8 @@ export function syncHandlers(ctx: ServiceContext): FeatureHandlers<typeof syncOp
       }
     },
 
-    'sync.listDevices': async () => (await db.selectFrom('sync_device').selectAll().orderBy('name').execute()).map(toDevice),
+    'sync.listDevices': async () =>
+      (await db.selectFrom('sync_device').selectAll().orderBy('name').execute()).map(toDevice),
 
     'sync.trustDevice': async ({ deviceId }, call) => {
       const row = await loadDevice(deviceId)
@@ -397,10 +524,23 @@ export function syncHandlers(ctx: ServiceContext): FeatureHandlers<typeof syncOp
         const now = isoNow(ctx)
         await trx
           .updateTable('sync_device')
-          .set({ status: 'trusted', trusted_at: now, trusted_by: actorOf(call), revoked_at: null, revoked_by: null, revoke_reason: null, updated_at: now })
+          .set({
+            status: 'trusted',
+            trusted_at: now,
+            trusted_by: actorOf(call),
+            revoked_at: null,
+            revoked_by: null,
+            revoke_reason: null,
+            updated_at: now,
+          })
           .where('device_id', '=', deviceId)
           .execute()
-        await appendAudit(trx, ctx, call, { action: 'sync.device.trust', entityType: 'device', entityId: deviceId, details: { name: row.name, again: true } })
+        await appendAudit(trx, ctx, call, {
+          action: 'sync.device.trust',
+          entityType: 'device',
+          entityId: deviceId,
+          details: { name: row.name, again: true },
+        })
       })
       return toDevice(await loadDevice(deviceId))
     },
@@ -412,10 +552,21 @@ export function syncHandlers(ctx: ServiceContext): FeatureHandlers<typeof syncOp
         const now = isoNow(ctx)
         await trx
           .updateTable('sync_device')
-          .set({ status: 'revoked', revoked_at: now, revoked_by: actorOf(call), revoke_reason: reason, updated_at: now })
+          .set({
+            status: 'revoked',
+            revoked_at: now,
+            revoked_by: actorOf(call),
+            revoke_reason: reason,
+            updated_at: now,
+          })
           .where('device_id', '=', deviceId)
           .execute()
-        await appendAudit(trx, ctx, call, { action: 'sync.device.revoke', entityType: 'device', entityId: deviceId, details: { name: row.name, reason } })
+        await appendAudit(trx, ctx, call, {
+          action: 'sync.device.revoke',
+          entityType: 'device',
+          entityId: deviceId,
+          details: { name: row.name, reason },
+        })
       })
       return toDevice(await loadDevice(deviceId))
     },
@@ -424,22 +575,49 @@ export function syncHandlers(ctx: ServiceContext): FeatureHandlers<typeof syncOp
       // Keys are made on first sync use; after that an export only reads.
       const { identity } = await ensureIdentity(ctx, call)
       if (forDevice) {
-        if (identity.role !== 'hub') throw new TesseraError('validation', '--for-device makes an update bundle at the hub; this installation is not a hub')
+        if (identity.role !== 'hub')
+          throw new TesseraError(
+            'validation',
+            '--for-device makes an update bundle at the hub; this installation is not a hub',
+          )
         const device = await loadDevice(forDevice)
-        if (device.status !== 'trusted') throw new TesseraError('forbidden', `Device "${device.name}" is revoked: no update bundle is made for it`)
-        if (!device.encrypt_public_jwk || !device.encrypt_kid) throw new TesseraError('validation', `Device "${device.name}" has no encryption key on record`)
+        if (device.status !== 'trusted')
+          throw new TesseraError(
+            'forbidden',
+            `Device "${device.name}" is revoked: no update bundle is made for it`,
+          )
+        if (!device.encrypt_public_jwk || !device.encrypt_kid)
+          throw new TesseraError('validation', `Device "${device.name}" has no encryption key on record`)
         const plan = await exclusive(() => planHubUpdate(sqlite))
-        const recipient = { deviceId: device.device_id, encryptJwk: JSON.parse(device.encrypt_public_jwk) as { kid: string } }
-        const w = await doExport(identity, { outFile, type: 'hub-update', plan, full: true, withoutEvidence: false, recipient }, call)
+        const recipient = {
+          deviceId: device.device_id,
+          encryptJwk: JSON.parse(device.encrypt_public_jwk) as { kid: string },
+        }
+        const w = await doExport(
+          identity,
+          { outFile, type: 'hub-update', plan, full: true, withoutEvidence: false, recipient },
+          call,
+        )
         return { ...summaryOf(w, plan), type: 'hub-update' as const, to: device.device_id }
       }
       if (identity.role === 'hub') {
-        throw new TesseraError('validation', 'This installation is the hub: its data stays here. Use --for-device ID to make an update bundle for a field device.')
+        throw new TesseraError(
+          'validation',
+          'This installation is the hub: its data stays here. Use --for-device ID to make an update bundle for a field device.',
+        )
       }
       const hub = await pairedHub()
-      const plan = await exclusive(() => sqlite.transaction(() => planFieldExport(sqlite, { full, withoutEvidence }))())
-      const recipient = hub?.encrypt_public_jwk ? { deviceId: hub.device_id, encryptJwk: JSON.parse(hub.encrypt_public_jwk) as { kid: string } } : null
-      const w = await doExport(identity, { outFile, type: 'field-export', plan, full, withoutEvidence, recipient }, call)
+      const plan = await exclusive(() =>
+        sqlite.transaction(() => planFieldExport(sqlite, { full, withoutEvidence }))(),
+      )
+      const recipient = hub?.encrypt_public_jwk
+        ? { deviceId: hub.device_id, encryptJwk: JSON.parse(hub.encrypt_public_jwk) as { kid: string } }
+        : null
+      const w = await doExport(
+        identity,
+        { outFile, type: 'field-export', plan, full, withoutEvidence, recipient },
+        call,
+      )
       return { ...summaryOf(w, plan), type: 'field-export' as const, to: hub?.device_id ?? null }
     },
 
@@ -460,12 +638,25 @@ export function syncHandlers(ctx: ServiceContext): FeatureHandlers<typeof syncOp
       const from = { deviceId: verified.sender.deviceId, name: verified.sender.name }
 
       // The same bundle again: nothing is written; its receipt is handed out again.
-      const prior = await db.selectFrom('sync_bundle').selectAll().where('bundle_id', '=', manifest.bundleId).executeTakeFirst()
+      const prior = await db
+        .selectFrom('sync_bundle')
+        .selectAll()
+        .where('bundle_id', '=', manifest.bundleId)
+        .executeTakeFirst()
       if (prior) {
         if (prior.manifest_sha256 !== verified.manifestSha256) {
-          throw new TesseraError('check_failed', `A different bundle with the same id ${manifest.bundleId} was imported before: refused`)
+          throw new TesseraError(
+            'check_failed',
+            `A different bundle with the same id ${manifest.bundleId} was imported before: refused`,
+          )
         }
-        const stored = JSON.parse(prior.counts) as { accepted: number; duplicate: number; conflict: number; byKind: Record<string, never>; conflicts: string[] }
+        const stored = JSON.parse(prior.counts) as {
+          accepted: number
+          duplicate: number
+          conflict: number
+          byKind: Record<string, never>
+          conflicts: string[]
+        }
         if (receiptFile && prior.receipt) writeTextFile(receiptFile, prior.receipt)
         return {
           bundleId: manifest.bundleId,
@@ -476,7 +667,14 @@ export function syncHandlers(ctx: ServiceContext): FeatureHandlers<typeof syncOp
           counts: { accepted: stored.accepted, duplicate: stored.duplicate, conflict: stored.conflict },
           byKind: stored.byKind ?? {},
           conflicts: [],
-          pendingAuditEntries: Number((await db.selectFrom('sync_audit_pending').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0),
+          pendingAuditEntries: Number(
+            (
+              await db
+                .selectFrom('sync_audit_pending')
+                .select((eb) => eb.fn.countAll<number>().as('n'))
+                .executeTakeFirst()
+            )?.n ?? 0,
+          ),
           receiptFile: receiptFile && prior.receipt ? path.resolve(receiptFile) : null,
         }
       }
@@ -484,7 +682,13 @@ export function syncHandlers(ctx: ServiceContext): FeatureHandlers<typeof syncOp
       const { outcome, counts, receipt } = await importVerified(verified, unlocked, call)
       if (receiptFile && receipt) writeTextFile(receiptFile, receipt.jws)
       const conflicts = outcome.conflictIds.length
-        ? (await db.selectFrom('sync_conflict').select(['id', 'kind', 'record_id']).where('id', 'in', outcome.conflictIds).execute()).map((c) => ({
+        ? (
+            await db
+              .selectFrom('sync_conflict')
+              .select(['id', 'kind', 'record_id'])
+              .where('id', 'in', outcome.conflictIds)
+              .execute()
+          ).map((c) => ({
             id: c.id,
             kind: c.kind,
             recordId: c.record_id,
@@ -508,7 +712,11 @@ export function syncHandlers(ctx: ServiceContext): FeatureHandlers<typeof syncOp
       if (!fs.existsSync(file)) throw notFound('Receipt file', file)
       const text = fs.readFileSync(file, 'utf8')
       const receipt = await exclusive(() => verifyReceipt(sqlite, text, ctx.deviceId))
-      const prior = await db.selectFrom('sync_receipt').select('receipt_id').where('receipt_id', '=', receipt.receiptId).executeTakeFirst()
+      const prior = await db
+        .selectFrom('sync_receipt')
+        .select('receipt_id')
+        .where('receipt_id', '=', receipt.receiptId)
+        .executeTakeFirst()
       if (!prior) {
         const now = isoNow(ctx)
         await db.transaction().execute(async (trx) => {
@@ -544,12 +752,19 @@ export function syncHandlers(ctx: ServiceContext): FeatureHandlers<typeof syncOp
 
     'sync.showConflict': async ({ id }) => {
       const row = await loadConflict(id)
-      return { ...toConflict(row), held: JSON.parse(row.held_content) as unknown, incoming: JSON.parse(row.incoming_content) as unknown, heldHash: row.held_hash, incomingHash: row.incoming_hash }
+      return {
+        ...toConflict(row),
+        held: JSON.parse(row.held_content) as unknown,
+        incoming: JSON.parse(row.incoming_content) as unknown,
+        heldHash: row.held_hash,
+        incomingHash: row.incoming_hash,
+      }
     },
 
     'sync.resolveConflict': async ({ id, keep, note }, call) => {
       const row = await loadConflict(id)
-      if (row.status === 'resolved') throw new TesseraError('conflict', `Conflict ${id} was already resolved (${row.resolution ?? ''})`)
+      if (row.status === 'resolved')
+        throw new TesseraError('conflict', `Conflict ${id} was already resolved (${row.resolution ?? ''})`)
       const kind = kindByName(row.kind)
       let nowCurrent = row.current
       if (keep === 'other') {
@@ -560,7 +775,10 @@ export function syncHandlers(ctx: ServiceContext): FeatureHandlers<typeof syncOp
           )
         }
         if (row.reason.startsWith('adjusted_')) {
-          throw new TesseraError('validation', 'This record was kept under an adjusted value to avoid a clash; change it in its own screen, then resolve with --keep current')
+          throw new TesseraError(
+            'validation',
+            'This record was kept under an adjusted value to avoid a clash; change it in its own screen, then resolve with --keep current',
+          )
         }
         nowCurrent = row.current === 'held' ? 'incoming' : 'held'
       }
@@ -572,7 +790,14 @@ export function syncHandlers(ctx: ServiceContext): FeatureHandlers<typeof syncOp
         }
         await trx
           .updateTable('sync_conflict')
-          .set({ status: 'resolved', current: nowCurrent, resolution: keep === 'other' ? 'took-other' : 'kept-current', resolution_note: note, resolved_by: actorOf(call), resolved_at: now })
+          .set({
+            status: 'resolved',
+            current: nowCurrent,
+            resolution: keep === 'other' ? 'took-other' : 'kept-current',
+            resolution_note: note,
+            resolved_by: actorOf(call),
+            resolved_at: now,
+          })
           .where('id', '=', id)
           .execute()
         await appendAudit(trx, ctx, call, {
@@ -586,7 +811,11 @@ export function syncHandlers(ctx: ServiceContext): FeatureHandlers<typeof syncOp
     },
 
     'reports.results': async ({ format, what, outFile }) => {
-      const table = await exclusive(() => (what === 'assessments' ? assessmentReport(sqlite) : { ...credentialReport(sqlite), nested: undefined }))
+      const table = await exclusive(() =>
+        what === 'assessments'
+          ? assessmentReport(sqlite)
+          : { ...credentialReport(sqlite), nested: undefined },
+      )
       const rowsForJson = 'nested' in table && table.nested ? table.nested : table.rows
       const content = format === 'csv' ? toCsv(table) : JSON.stringify(rowsForJson, null, 2) + '\n'
       if (outFile) {
@@ -605,7 +834,9 @@ export function syncHandlers(ctx: ServiceContext): FeatureHandlers<typeof syncOp
   }
 }
 
-function byKind(records: RecordOutcome[]): Record<string, { accepted: number; duplicate: number; conflict: number }> {
+function byKind(
+  records: RecordOutcome[],
+): Record<string, { accepted: number; duplicate: number; conflict: number }> {
   const out: Record<string, { accepted: number; duplicate: number; conflict: number }> = {}
   for (const r of records) {
     const c = (out[r.kind] ??= { accepted: 0, duplicate: 0, conflict: 0 })
@@ -614,7 +845,10 @@ function byKind(records: RecordOutcome[]): Record<string, { accepted: number; du
   return out
 }
 
-function summaryOf(w: { file: string; bundleId: string; sha256: string; bytes: number; encrypted: boolean }, plan: ExportPlan) {
+function summaryOf(
+  w: { file: string; bundleId: string; sha256: string; bytes: number; encrypted: boolean },
+  plan: ExportPlan,
+) {
   return {
     file: w.file,
     bundleId: w.bundleId,
@@ -627,5 +861,3 @@ function summaryOf(w: { file: string; bundleId: string; sha256: string; bytes: n
     evidenceOmitted: plan.omittedBlobs.length,
   }
 }
-
-export { kindsFor }

@@ -49,7 +49,11 @@ export interface ApplyOptions {
 
 const ADJUSTED = 'adjusted_'
 
-export async function applyBundle(sqlite: Database, bundle: VerifiedBundle, opts: ApplyOptions): Promise<ApplyOutcome> {
+export async function applyBundle(
+  sqlite: Database,
+  bundle: VerifiedBundle,
+  opts: ApplyOptions,
+): Promise<ApplyOutcome> {
   // Records of one bundle may point to each other in any order (a re-assessment to the one it
   // supersedes); references were checked before the transaction, and are checked again at COMMIT.
   sqlite.pragma('defer_foreign_keys = ON')
@@ -68,7 +72,12 @@ export async function applyBundle(sqlite: Database, bundle: VerifiedBundle, opts
   const total = byKind.length + bundle.manifest.blobs.length
   let done = 0
   for (const rec of byKind) {
-    const status = rec.kind.name === 'audit' ? applyAudit(ctx, rec) : rec.kind.mutability === 'mutable' ? applyMutable(ctx, rec, scratch) : applyImmutable(ctx, rec, scratch)
+    const status =
+      rec.kind.name === 'audit'
+        ? applyAudit(ctx, rec)
+        : rec.kind.mutability === 'mutable'
+          ? applyMutable(ctx, rec, scratch)
+          : applyImmutable(ctx, rec, scratch)
     outcomes.set(rec, { kind: rec.kind.name, id: rec.id, sha256: rec.sha256, status })
     done++
     opts.progress?.({ step: 'import.apply', done, total })
@@ -76,7 +85,9 @@ export async function applyBundle(sqlite: Database, bundle: VerifiedBundle, opts
   }
   for (const kind of kindsFor(sqlite)) kind.finish?.(sqlite, scratch)
 
-  const blobOutcomes = await applyBlobs(sqlite, bundle, (n) => opts.progress?.({ step: 'import.evidence', done: done + n, total }))
+  const blobOutcomes = await applyBlobs(sqlite, bundle, (n) =>
+    opts.progress?.({ step: 'import.evidence', done: done + n, total }),
+  )
   const pendingAudit = (stmt(sqlite, `SELECT COUNT(*) AS n FROM sync_audit_pending`).get() as { n: number }).n
 
   // Receipt order = manifest order, then blobs.
@@ -117,16 +128,32 @@ function write(
 }
 
 /** A held record changed to make room for an incoming one: kept as a version and shown as a conflict. */
-function stepAside(ctx: Ctx, kind: RecordKind, h: { id: string; before: SyncRecord; after: SyncRecord }, reason: string): void {
+function stepAside(
+  ctx: Ctx,
+  kind: RecordKind,
+  h: { id: string; before: SyncRecord; after: SyncRecord },
+  reason: string,
+): void {
   kind.replace!(ctx.sqlite, h.after)
   const beforeHash = recordHash(h.before)
   const afterHash = recordHash(h.after)
-  const origin = (stmt(ctx.sqlite, `SELECT from_device_id, position FROM sync_version WHERE kind = ? AND record_id = ? AND hash = ? LIMIT 1`).get(
-    kind.name,
-    h.id,
-    beforeHash,
-  ) as { from_device_id: string; position: number } | undefined) ?? { from_device_id: ctx.selfDeviceId, position: 0 }
-  ledger(ctx, { kind, id: h.id }, afterHash, h.after, origin.from_device_id, origin.position, [beforeHash], 'adjusted')
+  const origin = (stmt(
+    ctx.sqlite,
+    `SELECT from_device_id, position FROM sync_version WHERE kind = ? AND record_id = ? AND hash = ? LIMIT 1`,
+  ).get(kind.name, h.id, beforeHash) as { from_device_id: string; position: number } | undefined) ?? {
+    from_device_id: ctx.selfDeviceId,
+    position: 0,
+  }
+  ledger(
+    ctx,
+    { kind, id: h.id },
+    afterHash,
+    h.after,
+    origin.from_device_id,
+    origin.position,
+    [beforeHash],
+    'adjusted',
+  )
   openConflict(
     ctx,
     { kind: kind.name, id: h.id, hash: beforeHash, content: h.before, fromDevice: origin.from_device_id },
@@ -184,9 +211,10 @@ function openConflict(
 }
 
 const existingConflict = (ctx: Ctx, rec: VerifiedRecord) =>
-  stmt(ctx.sqlite, `SELECT reason FROM sync_conflict WHERE kind = ? AND record_id = ? AND incoming_hash = ?`).get(rec.kind.name, rec.id, rec.sha256) as
-    | { reason: string }
-    | undefined
+  stmt(
+    ctx.sqlite,
+    `SELECT reason FROM sync_conflict WHERE kind = ? AND record_id = ? AND incoming_hash = ?`,
+  ).get(rec.kind.name, rec.id, rec.sha256) as { reason: string } | undefined
 
 // ---------------------------------------------------------------------------------------------
 // Immutable kinds.
@@ -203,7 +231,14 @@ function applyImmutable(ctx: Ctx, rec: VerifiedRecord, scratch: ApplyScratch): R
       return 'conflict'
     }
     const { stored, reason } = write(ctx, kind, data, 'insert', scratch)
-    if (reason) openConflict(ctx, incomingOf(ctx, rec), ADJUSTED + reason, { hash: recordHash(stored), content: stored }, 'held')
+    if (reason)
+      openConflict(
+        ctx,
+        incomingOf(ctx, rec),
+        ADJUSTED + reason,
+        { hash: recordHash(stored), content: stored },
+        'held',
+      )
     return 'accepted'
   }
   const heldView = projectLike(held, data)
@@ -217,7 +252,13 @@ function applyImmutable(ctx: Ctx, rec: VerifiedRecord, scratch: ApplyScratch): R
   if (step === 'stale') return 'duplicate'
   const prior = existingConflict(ctx, rec)
   if (prior) return prior.reason.startsWith(ADJUSTED) ? 'duplicate' : 'conflict'
-  openConflict(ctx, incomingOf(ctx, rec), 'different_content: the same id arrived with different content; the copy held first stays in place', { hash: recordHash(heldView), content: held }, 'held')
+  openConflict(
+    ctx,
+    incomingOf(ctx, rec),
+    'different_content: the same id arrived with different content; the copy held first stays in place',
+    { hash: recordHash(heldView), content: held },
+    'held',
+  )
   return 'conflict'
 }
 
@@ -231,17 +272,42 @@ interface LedgerRow {
   disposition: string
 }
 
-function ledger(ctx: Ctx, rec: { kind: RecordKind; id: string }, hash: string, content: SyncRecord, from: string, position: number, ancestors: string[], disposition: string): void {
+function ledger(
+  ctx: Ctx,
+  rec: { kind: RecordKind; id: string },
+  hash: string,
+  content: SyncRecord,
+  from: string,
+  position: number,
+  ancestors: string[],
+  disposition: string,
+): void {
   stmt(
     ctx.sqlite,
     `INSERT INTO sync_version (kind, record_id, hash, from_device_id, position, ancestors, content, disposition, bundle_id, received_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (kind, record_id, hash, from_device_id) DO NOTHING`,
-  ).run(rec.kind.name, rec.id, hash, from, position, JSON.stringify(ancestors), canonicalJson(content), disposition, ctx.bundle.manifest.bundleId, ctx.now)
+  ).run(
+    rec.kind.name,
+    rec.id,
+    hash,
+    from,
+    position,
+    JSON.stringify(ancestors),
+    canonicalJson(content),
+    disposition,
+    ctx.bundle.manifest.bundleId,
+    ctx.now,
+  )
 }
 
 /** Later edit wins: updated_at, then the hash as a tie-break every installation computes the same way. */
-function incomingIsLater(incoming: SyncRecord, incomingHash: string, held: SyncRecord, heldHash: string): boolean {
+function incomingIsLater(
+  incoming: SyncRecord,
+  incomingHash: string,
+  held: SyncRecord,
+  heldHash: string,
+): boolean {
   const a = String(incoming.updated_at ?? '')
   const b = String(held.updated_at ?? '')
   if (a !== b) return a > b
@@ -250,12 +316,10 @@ function incomingIsLater(incoming: SyncRecord, incomingHash: string, held: SyncR
 
 function applyMutable(ctx: Ctx, rec: VerifiedRecord, scratch: ApplyScratch): ReceiptStatus {
   const { kind, data, sha256, prev } = rec
-  const seen = stmt(ctx.sqlite, `SELECT disposition FROM sync_version WHERE kind = ? AND record_id = ? AND hash = ? AND from_device_id = ?`).get(
-    kind.name,
-    rec.id,
-    sha256,
-    ctx.sender,
-  ) as { disposition: string } | undefined
+  const seen = stmt(
+    ctx.sqlite,
+    `SELECT disposition FROM sync_version WHERE kind = ? AND record_id = ? AND hash = ? AND from_device_id = ?`,
+  ).get(kind.name, rec.id, sha256, ctx.sender) as { disposition: string } | undefined
   if (seen) return seen.disposition === 'conflict' ? 'conflict' : 'duplicate'
 
   const keep = (stored: SyncRecord, reason: string | null, disposition: string) => {
@@ -264,7 +328,13 @@ function applyMutable(ctx: Ctx, rec: VerifiedRecord, scratch: ApplyScratch): Rec
       const storedHash = recordHash(projectLike(stored, data))
       // The copy as stored (e.g. renamed) is a version of the same sender at the same position.
       ledger(ctx, rec, storedHash, stored, ctx.sender, ctx.position, [sha256, ...prev], 'adjusted')
-      openConflict(ctx, incomingOf(ctx, rec), ADJUSTED + reason, { hash: storedHash, content: stored }, 'held')
+      openConflict(
+        ctx,
+        incomingOf(ctx, rec),
+        ADJUSTED + reason,
+        { hash: storedHash, content: stored },
+        'held',
+      )
     }
   }
 
@@ -281,11 +351,10 @@ function applyMutable(ctx: Ctx, rec: VerifiedRecord, scratch: ApplyScratch): Rec
     return 'duplicate'
   }
 
-  const heldVersions = stmt(ctx.sqlite, `SELECT from_device_id, position, ancestors, disposition FROM sync_version WHERE kind = ? AND record_id = ? AND hash = ?`).all(
-    kind.name,
-    rec.id,
-    heldHash,
-  ) as LedgerRow[]
+  const heldVersions = stmt(
+    ctx.sqlite,
+    `SELECT from_device_id, position, ancestors, disposition FROM sync_version WHERE kind = ? AND record_id = ? AND hash = ?`,
+  ).all(kind.name, rec.id, heldHash) as LedgerRow[]
   const fromSender = heldVersions.find((v) => v.from_device_id === ctx.sender)
   let relation: 'forward' | 'stale' | 'diverged'
   if (fromSender && ctx.position !== fromSender.position) {
@@ -295,7 +364,11 @@ function applyMutable(ctx: Ctx, rec: VerifiedRecord, scratch: ApplyScratch): Rec
     relation = 'forward'
   } else if (
     heldVersions.some((v) => (JSON.parse(v.ancestors) as string[]).includes(sha256)) ||
-    stmt(ctx.sqlite, `SELECT 1 FROM sync_version WHERE kind = ? AND record_id = ? AND hash = ? LIMIT 1`).get(kind.name, rec.id, sha256)
+    stmt(ctx.sqlite, `SELECT 1 FROM sync_version WHERE kind = ? AND record_id = ? AND hash = ? LIMIT 1`).get(
+      kind.name,
+      rec.id,
+      sha256,
+    )
   ) {
     relation = 'stale'
   } else {
@@ -313,7 +386,8 @@ function applyMutable(ctx: Ctx, rec: VerifiedRecord, scratch: ApplyScratch): Rec
   }
 
   // Concurrent edits: keep both versions; the later one is current; a person reviews.
-  if (heldVersions.length === 0) ledger(ctx, rec, heldHash, held, ctx.selfDeviceId, 0, [], 'held-before-conflict')
+  if (heldVersions.length === 0)
+    ledger(ctx, rec, heldHash, held, ctx.selfDeviceId, 0, [], 'held-before-conflict')
   const incomingWins = incomingIsLater(data, sha256, heldView, heldHash)
   if (incomingWins) {
     const { stored, reason } = write(ctx, kind, data, 'replace', scratch)
@@ -336,8 +410,10 @@ function applyMutable(ctx: Ctx, rec: VerifiedRecord, scratch: ApplyScratch): Rec
 // arrived waits in sync_audit_pending, so `doctor` can always verify every chain.
 
 const headOf = (sqlite: Database, deviceId: string): string =>
-  (stmt(sqlite, `SELECT hash FROM audit_log WHERE device_id = ? ORDER BY seq DESC LIMIT 1`).get(deviceId) as { hash: string } | undefined)?.hash ??
-  GENESIS_HASH
+  (
+    stmt(sqlite, `SELECT hash FROM audit_log WHERE device_id = ? ORDER BY seq DESC LIMIT 1`).get(deviceId) as
+      { hash: string } | undefined
+  )?.hash ?? GENESIS_HASH
 
 function applyAudit(ctx: Ctx, rec: VerifiedRecord): ReceiptStatus {
   const { kind, data } = rec
@@ -345,14 +421,27 @@ function applyAudit(ctx: Ctx, rec: VerifiedRecord): ReceiptStatus {
   if (held) {
     if (recordHash(projectLike(held, data)) === rec.sha256) return 'duplicate'
     if (existingConflict(ctx, rec)) return 'conflict'
-    openConflict(ctx, incomingOf(ctx, rec), 'different_content: an audit entry with this id is already held with other content', { hash: recordHash(held), content: held }, 'held')
+    openConflict(
+      ctx,
+      incomingOf(ctx, rec),
+      'different_content: an audit entry with this id is already held with other content',
+      { hash: recordHash(held), content: held },
+      'held',
+    )
     return 'conflict'
   }
-  const pending = stmt(ctx.sqlite, `SELECT entry FROM sync_audit_pending WHERE id = ?`).get(rec.id) as { entry: string } | undefined
+  const pending = stmt(ctx.sqlite, `SELECT entry FROM sync_audit_pending WHERE id = ?`).get(rec.id) as
+    { entry: string } | undefined
   if (pending) {
     if (sha256Hex(pending.entry) === rec.sha256) return 'duplicate'
     if (existingConflict(ctx, rec)) return 'conflict'
-    openConflict(ctx, incomingOf(ctx, rec), 'different_content: an audit entry with this id is already waiting with other content', { hash: sha256Hex(pending.entry), content: JSON.parse(pending.entry) as SyncRecord }, 'held')
+    openConflict(
+      ctx,
+      incomingOf(ctx, rec),
+      'different_content: an audit entry with this id is already waiting with other content',
+      { hash: sha256Hex(pending.entry), content: JSON.parse(pending.entry) as SyncRecord },
+      'held',
+    )
     return 'conflict'
   }
   const deviceId = String(data.device_id)
@@ -360,23 +449,20 @@ function applyAudit(ctx: Ctx, rec: VerifiedRecord): ReceiptStatus {
     kind.insert(ctx.sqlite, data, { finalizeLater: new Map() })
     drainPendingAudit(ctx.sqlite, kind, deviceId)
   } else {
-    stmt(ctx.sqlite, `INSERT INTO sync_audit_pending (id, device_id, prev_hash, entry, bundle_id, received_at) VALUES (?, ?, ?, ?, ?, ?)`).run(
-      rec.id,
-      deviceId,
-      data.prev_hash,
-      canonicalJson(data),
-      ctx.bundle.manifest.bundleId,
-      ctx.now,
-    )
+    stmt(
+      ctx.sqlite,
+      `INSERT INTO sync_audit_pending (id, device_id, prev_hash, entry, bundle_id, received_at) VALUES (?, ?, ?, ?, ?, ?)`,
+    ).run(rec.id, deviceId, data.prev_hash, canonicalJson(data), ctx.bundle.manifest.bundleId, ctx.now)
   }
   return 'accepted'
 }
 
 function drainPendingAudit(sqlite: Database, kind: RecordKind, deviceId: string): void {
   for (;;) {
-    const next = stmt(sqlite, `SELECT id, entry FROM sync_audit_pending WHERE device_id = ? AND prev_hash = ? LIMIT 1`).get(deviceId, headOf(sqlite, deviceId)) as
-      | { id: string; entry: string }
-      | undefined
+    const next = stmt(
+      sqlite,
+      `SELECT id, entry FROM sync_audit_pending WHERE device_id = ? AND prev_hash = ? LIMIT 1`,
+    ).get(deviceId, headOf(sqlite, deviceId)) as { id: string; entry: string } | undefined
     if (!next) return
     kind.insert(sqlite, JSON.parse(next.entry) as SyncRecord, { finalizeLater: new Map() })
     stmt(sqlite, `DELETE FROM sync_audit_pending WHERE id = ?`).run(next.id)
@@ -387,7 +473,11 @@ function drainPendingAudit(sqlite: Database, kind: RecordKind, deviceId: string)
 // Evidence bytes: read again from the file (the first pass checked them without keeping them) and
 // re-checked against the signed manifest, so a file changed between the passes cannot slip through.
 
-async function applyBlobs(sqlite: Database, bundle: VerifiedBundle, progress: (n: number) => void): Promise<RecordOutcome[]> {
+async function applyBlobs(
+  sqlite: Database,
+  bundle: VerifiedBundle,
+  progress: (n: number) => void,
+): Promise<RecordOutcome[]> {
   const out: RecordOutcome[] = []
   if (bundle.manifest.blobs.length === 0) return out
   const reader = new LineReader(bundle.file)
@@ -398,9 +488,18 @@ async function applyBlobs(sqlite: Database, bundle: VerifiedBundle, progress: (n
       const line = reader.next()
       if (line === null) throw new Error('the bundle file changed while it was being imported')
       const bytes = await decodeBlob(line, bundle.decryptKey)
-      if (bytes.length !== b.size || sha256Hex(bytes) !== b.sha256) throw new Error('the bundle file changed while it was being imported')
-      const r = stmt(sqlite, `INSERT INTO blob (sha256, size, data) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING`).run(b.sha256, b.size, Buffer.from(bytes))
-      out.push({ kind: BLOB_KIND, id: b.sha256, sha256: b.sha256, status: r.changes > 0 ? 'accepted' : 'duplicate' })
+      if (bytes.length !== b.size || sha256Hex(bytes) !== b.sha256)
+        throw new Error('the bundle file changed while it was being imported')
+      const r = stmt(
+        sqlite,
+        `INSERT INTO blob (sha256, size, data) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING`,
+      ).run(b.sha256, b.size, Buffer.from(bytes))
+      out.push({
+        kind: BLOB_KIND,
+        id: b.sha256,
+        sha256: b.sha256,
+        status: r.changes > 0 ? 'accepted' : 'duplicate',
+      })
       progress(i + 1)
     }
   } finally {

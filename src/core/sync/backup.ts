@@ -15,7 +15,18 @@ import { sha256Hex } from '../node/hash'
  */
 
 /** Tables every Tessera database has; a file without them is not a Tessera backup. */
-const REQUIRED_TABLES = ['setting', 'organization', 'learner', 'rubric', 'rubric_version', 'assessment', 'assessment_score', 'blob', 'evidence', 'audit_log']
+const REQUIRED_TABLES = [
+  'setting',
+  'organization',
+  'learner',
+  'rubric',
+  'rubric_version',
+  'assessment',
+  'assessment_score',
+  'blob',
+  'evidence',
+  'audit_log',
+]
 
 export interface BackupResult {
   file: string
@@ -24,9 +35,17 @@ export interface BackupResult {
   schemaVersion: number
 }
 
-export async function backupDatabase(sqlite: Database.Database, outFile: string, nativeBinding?: string): Promise<BackupResult> {
+export async function backupDatabase(
+  sqlite: Database.Database,
+  outFile: string,
+  nativeBinding?: string,
+): Promise<BackupResult> {
   const file = path.resolve(outFile)
-  if (fs.existsSync(file)) throw new TesseraError('conflict', `${file} already exists; choose another name (a backup never overwrites a file)`)
+  if (fs.existsSync(file))
+    throw new TesseraError(
+      'conflict',
+      `${file} already exists; choose another name (a backup never overwrites a file)`,
+    )
   fs.mkdirSync(path.dirname(file), { recursive: true })
   const tmp = `${file}.partial-${process.pid}`
   try {
@@ -61,28 +80,52 @@ export function checkCandidate(file: string, nativeBinding?: string): CandidateC
   if (!fs.existsSync(file)) throw new TesseraError('not_found', `${file} does not exist`)
   let db: Database.Database
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) })
+    db = new Database(file, {
+      readonly: true,
+      fileMustExist: true,
+      ...(nativeBinding ? { nativeBinding } : {}),
+    })
   } catch (e) {
     throw new TesseraError('check_failed', `${file} cannot be opened as a database: ${(e as Error).message}`)
   }
   try {
     let integrity: string[]
     try {
-      integrity = (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check)
+      integrity = (db.pragma('integrity_check') as { integrity_check: string }[]).map(
+        (r) => r.integrity_check,
+      )
     } catch (e) {
-      throw new TesseraError('check_failed', `${file} is not a readable SQLite database: ${(e as Error).message}`)
+      throw new TesseraError(
+        'check_failed',
+        `${file} is not a readable SQLite database: ${(e as Error).message}`,
+      )
     }
     if (integrity.length !== 1 || integrity[0] !== 'ok') {
-      throw new TesseraError('check_failed', `${file} is damaged (SQLite integrity check failed): ${integrity.slice(0, 3).join('; ')}`)
+      throw new TesseraError(
+        'check_failed',
+        `${file} is damaged (SQLite integrity check failed): ${integrity.slice(0, 3).join('; ')}`,
+      )
     }
     const version = schemaVersionOf(db)
-    if (version < 1) throw new TesseraError('check_failed', `${file} is not a Tessera database (no schema version)`)
+    if (version < 1)
+      throw new TesseraError('check_failed', `${file} is not a Tessera database (no schema version)`)
     if (version > LATEST_SCHEMA_VERSION) {
-      throw new TesseraError('schema_too_new', `${file} was written by a newer Tessera (schema ${version}; this one understands up to ${LATEST_SCHEMA_VERSION})`)
+      throw new TesseraError(
+        'schema_too_new',
+        `${file} was written by a newer Tessera (schema ${version}; this one understands up to ${LATEST_SCHEMA_VERSION})`,
+      )
     }
-    const tables = new Set((db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((r) => r.name))
+    const tables = new Set(
+      (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map(
+        (r) => r.name,
+      ),
+    )
     const missing = REQUIRED_TABLES.filter((t) => !tables.has(t))
-    if (missing.length) throw new TesseraError('check_failed', `${file} is not a Tessera database: tables ${missing.join(', ')} are missing`)
+    if (missing.length)
+      throw new TesseraError(
+        'check_failed',
+        `${file} is not a Tessera database: tables ${missing.join(', ')} are missing`,
+      )
     return { schemaVersion: version, tables: tables.size }
   } finally {
     db.close()
@@ -97,10 +140,16 @@ export interface RestoreResult {
   schemaVersion: number
 }
 
-export function restoreDatabase(opts: { dbFile: string; fromFile: string; now?: Date; nativeBinding?: string }): RestoreResult {
+export function restoreDatabase(opts: {
+  dbFile: string
+  fromFile: string
+  now?: Date
+  nativeBinding?: string
+}): RestoreResult {
   const dbFile = path.resolve(opts.dbFile)
   const fromFile = path.resolve(opts.fromFile)
-  if (dbFile === fromFile) throw new TesseraError('validation', 'The backup to restore is the database itself')
+  if (dbFile === fromFile)
+    throw new TesseraError('validation', 'The backup to restore is the database itself')
   const check = checkCandidate(fromFile, opts.nativeBinding)
   // Refuses (code 'locked') while a running Tessera holds the database.
   const release = acquireWriteLock(dbFile)
@@ -108,7 +157,10 @@ export function restoreDatabase(opts: { dbFile: string; fromFile: string; now?: 
   try {
     let previousKeptAs: string | null = null
     if (fs.existsSync(dbFile)) {
-      const stamp = (opts.now ?? new Date()).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')
+      const stamp = (opts.now ?? new Date())
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d+Z$/, 'Z')
       previousKeptAs = `${dbFile}.${stamp}.bak`
       // A copy through SQLite (not a file copy) so that pages still in the WAL are included.
       const current = new Database(dbFile, { fileMustExist: true, ...driver })
@@ -126,7 +178,12 @@ export function restoreDatabase(opts: { dbFile: string; fromFile: string; now?: 
     fs.closeSync(fd)
     for (const side of ['-wal', '-shm']) fs.rmSync(dbFile + side, { force: true })
     fs.renameSync(tmp, dbFile)
-    return { restoredFrom: fromFile, databaseFile: dbFile, previousKeptAs, schemaVersion: check.schemaVersion }
+    return {
+      restoredFrom: fromFile,
+      databaseFile: dbFile,
+      previousKeptAs,
+      schemaVersion: check.schemaVersion,
+    }
   } finally {
     release()
   }

@@ -29,8 +29,12 @@ const idText = z.string().min(1).max(200)
 const dateTime = z.iso.datetime({ offset: true })
 
 export const bundleHeader = z.strictObject({
-  format: z.literal(BUNDLE_FORMAT, { message: `is not a Tessera sync bundle (format must be "${BUNDLE_FORMAT}")` }),
-  formatVersion: z.literal(FORMAT_VERSION, { message: `this Tessera reads sync bundle format version ${FORMAT_VERSION}` }),
+  format: z.literal(BUNDLE_FORMAT, {
+    message: `is not a Tessera sync bundle (format must be "${BUNDLE_FORMAT}")`,
+  }),
+  formatVersion: z.literal(FORMAT_VERSION, {
+    message: `this Tessera reads sync bundle format version ${FORMAT_VERSION}`,
+  }),
   encrypted: z.boolean(),
 })
 export type BundleHeader = z.output<typeof bundleHeader>
@@ -87,7 +91,11 @@ export const manifest = z.strictObject({
 })
 export type Manifest = z.output<typeof manifest>
 
-export const payloadRecord = z.strictObject({ kind: z.string(), id: idText, data: z.record(z.string(), z.unknown()) })
+export const payloadRecord = z.strictObject({
+  kind: z.string(),
+  id: idText,
+  data: z.record(z.string(), z.unknown()),
+})
 export const bundlePayload = z.strictObject({ manifest, records: z.array(payloadRecord) })
 export type BundlePayload = z.output<typeof bundlePayload>
 
@@ -95,7 +103,9 @@ export const receiptStatus = z.enum(['accepted', 'duplicate', 'conflict'])
 export type ReceiptStatus = z.output<typeof receiptStatus>
 
 export const receiptPayload = z.strictObject({
-  format: z.literal(RECEIPT_FORMAT, { message: `is not a Tessera sync receipt (format must be "${RECEIPT_FORMAT}")` }),
+  format: z.literal(RECEIPT_FORMAT, {
+    message: `is not a Tessera sync receipt (format must be "${RECEIPT_FORMAT}")`,
+  }),
   formatVersion: z.literal(FORMAT_VERSION),
   receiptId: idText,
   bundleId: idText,
@@ -105,7 +115,11 @@ export const receiptPayload = z.strictObject({
   hubDeviceId: idText,
   deviceId: idText,
   issuedAt: dateTime,
-  counts: z.strictObject({ accepted: z.number().int(), duplicate: z.number().int(), conflict: z.number().int() }),
+  counts: z.strictObject({
+    accepted: z.number().int(),
+    duplicate: z.number().int(),
+    conflict: z.number().int(),
+  }),
   /** Every record and blob of the bundle with what the hub did with it. Blobs have kind "blob", id = sha256. */
   records: z.array(z.strictObject({ kind: z.string(), id: idText, sha256, status: receiptStatus })),
 })

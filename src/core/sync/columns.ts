@@ -58,7 +58,11 @@ function normaliseType(t: string): ColumnType {
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`
 
 /** A database row as a sync record: BLOBs become base64, `omit` columns are left out. */
-export function rowToRecord(cols: readonly ColumnInfo[], row: Record<string, unknown>, omit: readonly string[] = []): SyncRecord {
+export function rowToRecord(
+  cols: readonly ColumnInfo[],
+  row: Record<string, unknown>,
+  omit: readonly string[] = [],
+): SyncRecord {
   const out: SyncRecord = {}
   for (const c of cols) {
     if (omit.includes(c.name)) continue
@@ -98,7 +102,11 @@ function columnSchema(c: ColumnInfo): z.ZodType {
       s = z.string({ message: 'must be text' })
       break
     case 'INTEGER':
-      s = z.number({ message: 'must be a number' }).int('must be an integer').min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER)
+      s = z
+        .number({ message: 'must be a number' })
+        .int('must be an integer')
+        .min(Number.MIN_SAFE_INTEGER)
+        .max(Number.MAX_SAFE_INTEGER)
       break
     case 'REAL':
       s = z.number({ message: 'must be a number' })
@@ -121,7 +129,11 @@ function columnSchema(c: ColumnInfo): z.ZodType {
  */
 export function recordSchema(
   cols: readonly ColumnInfo[],
-  opts: { omit?: readonly string[]; overrides?: Record<string, z.ZodType>; extra?: Record<string, z.ZodType> } = {},
+  opts: {
+    omit?: readonly string[]
+    overrides?: Record<string, z.ZodType>
+    extra?: Record<string, z.ZodType>
+  } = {},
 ): z.ZodObject {
   const shape: Record<string, z.ZodType> = {}
   for (const c of cols) {

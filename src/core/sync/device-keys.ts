@@ -40,14 +40,18 @@ const fromRow = (r: SyncIdentityTable): SyncIdentity => ({
 
 /** Raw reads (not kysely) so this also works inside sections that hold kysely's connection. */
 export async function loadIdentity(ctx: ServiceContext): Promise<SyncIdentity | undefined> {
-  const row = ctx.database.sqlite.prepare(`SELECT * FROM sync_identity LIMIT 1`).get() as SyncIdentityTable | undefined
+  const row = ctx.database.sqlite.prepare(`SELECT * FROM sync_identity LIMIT 1`).get() as
+    SyncIdentityTable | undefined
   return row ? fromRow(row) : undefined
 }
 
 export async function requireIdentity(ctx: ServiceContext): Promise<SyncIdentity> {
   const id = await loadIdentity(ctx)
   if (!id) {
-    throw new TesseraError('not_found', 'This installation has no sync keys yet: run `tessera hub enroll-file` (hub) or `tessera hub join` (field device)')
+    throw new TesseraError(
+      'not_found',
+      'This installation has no sync keys yet: run `tessera hub enroll-file` (hub) or `tessera hub join` (field device)',
+    )
   }
   return id
 }
@@ -77,7 +81,10 @@ export async function ensureIdentity(
   if (ctx.database.readonly) {
     const existing = await loadIdentity(ctx)
     if (existing) return { identity: existing, created: false }
-    throw new TesseraError('locked', 'The database is open read-only (another Tessera holds it); sync keys cannot be created now')
+    throw new TesseraError(
+      'locked',
+      'The database is open read-only (another Tessera holds it); sync keys cannot be created now',
+    )
   }
   const existing = await loadIdentity(ctx)
   if (existing) return { identity: existing, created: false }
@@ -89,7 +96,10 @@ export async function ensureIdentity(
   const signJwk = await toPublicJwk(await exportJWK(sign.publicKey))
   const encryptJwk = await toPublicJwk(await exportJWK(enc.publicKey))
   const passphrase = await ctx.secrets.passphrase('create')
-  const envelope = await sealWithPassphrase(new TextEncoder().encode(JSON.stringify({ sign: signPriv, encrypt: encPriv })), passphrase)
+  const envelope = await sealWithPassphrase(
+    new TextEncoder().encode(JSON.stringify({ sign: signPriv, encrypt: encPriv })),
+    passphrase,
+  )
   const now = isoNow(ctx)
   const row: SyncIdentityTable = {
     device_id: ctx.deviceId,
@@ -117,15 +127,23 @@ export async function ensureIdentity(
 
 // Unlocked keys stay in memory while this database is open (one passphrase prompt per session,
 // not one per bundle); they are dropped with the database object when it is closed.
-const unlockedKeys = new WeakMap<ServiceContext['database'], { signKey: CryptoKey; decryptKey: CryptoKey; signKid: string }>()
+const unlockedKeys = new WeakMap<
+  ServiceContext['database'],
+  { signKey: CryptoKey; decryptKey: CryptoKey; signKid: string }
+>()
 
 /** Decrypts the private keys (asks for the passphrase the first time in a session). */
-export async function unlockIdentity(ctx: ServiceContext, identity?: SyncIdentity): Promise<UnlockedIdentity> {
+export async function unlockIdentity(
+  ctx: ServiceContext,
+  identity?: SyncIdentity,
+): Promise<UnlockedIdentity> {
   const id = identity ?? (await requireIdentity(ctx))
   const cached = unlockedKeys.get(ctx.database)
-  if (cached && cached.signKid === id.signJwk.kid) return { ...id, signKey: cached.signKey, decryptKey: cached.decryptKey }
+  if (cached && cached.signKid === id.signJwk.kid)
+    return { ...id, signKey: cached.signKey, decryptKey: cached.decryptKey }
   // Raw read on purpose: this runs inside `exclusive()` sections that already hold kysely's connection.
-  const row = ctx.database.sqlite.prepare(`SELECT private_keys FROM sync_identity LIMIT 1`).get() as { private_keys: string } | undefined
+  const row = ctx.database.sqlite.prepare(`SELECT private_keys FROM sync_identity LIMIT 1`).get() as
+    { private_keys: string } | undefined
   if (!row) throw new TesseraError('not_found', 'This installation has no sync keys yet')
   const passphrase = await ctx.secrets.passphrase('unlock')
   const bytes = await openWithPassphrase(row.private_keys, passphrase, 'the device sync keys')
@@ -135,7 +153,10 @@ export async function unlockIdentity(ctx: ServiceContext, identity?: SyncIdentit
   } finally {
     bytes.fill(0)
   }
-  const [signKey, decryptKey] = await Promise.all([importSigningKey(keys.sign), importEncryptionKey(keys.encrypt)])
+  const [signKey, decryptKey] = await Promise.all([
+    importSigningKey(keys.sign),
+    importEncryptionKey(keys.encrypt),
+  ])
   unlockedKeys.set(ctx.database, { signKey, decryptKey, signKid: id.signJwk.kid })
   return { ...id, signKey, decryptKey }
 }

@@ -60,7 +60,10 @@ function loadAcks(sqlite: Database): Map<string, { hash: string; history: string
  * Field -> hub: every record created or changed since the hub last acknowledged it (or all with
  * `full`), plus the evidence bytes the hub has not acknowledged (or only their hashes).
  */
-export function planFieldExport(sqlite: Database, opts: { full: boolean; withoutEvidence: boolean }): ExportPlan {
+export function planFieldExport(
+  sqlite: Database,
+  opts: { full: boolean; withoutEvidence: boolean },
+): ExportPlan {
   const acks = loadAcks(sqlite)
   const records: PlannedRecord[] = []
   const counts: Record<string, number> = {}
@@ -70,7 +73,8 @@ export function planFieldExport(sqlite: Database, opts: { full: boolean; without
       const ack = acks.get(ackKey(kind.name, id))
       if (!opts.full && ack?.hash === sha256) continue
       const planned: PlannedRecord = { kind: kind.name, id, sha256, data }
-      if (kind.mutability === 'mutable' && ack) planned.prev = [ack.hash, ...ack.history.filter((h) => h !== ack.hash)].slice(0, MAX_PREV)
+      if (kind.mutability === 'mutable' && ack)
+        planned.prev = [ack.hash, ...ack.history.filter((h) => h !== ack.hash)].slice(0, MAX_PREV)
       records.push(planned)
       counts[kind.name] = (counts[kind.name] ?? 0) + 1
     }
@@ -103,11 +107,10 @@ export function planHubUpdate(sqlite: Database): ExportPlan {
       if (kind.mutability === 'mutable') {
         // Older versions this hub has seen: lets a field device holding one of them fast-forward.
         const known = (
-          stmt(sqlite, `SELECT hash FROM sync_version WHERE kind = ? AND record_id = ? AND hash <> ? ORDER BY received_at DESC`).all(
-            kind.name,
-            id,
-            sha256,
-          ) as { hash: string }[]
+          stmt(
+            sqlite,
+            `SELECT hash FROM sync_version WHERE kind = ? AND record_id = ? AND hash <> ? ORDER BY received_at DESC`,
+          ).all(kind.name, id, sha256) as { hash: string }[]
         ).map((r) => r.hash)
         const prev = [...new Set(known)].slice(0, MAX_PREV)
         if (prev.length) planned.prev = prev
@@ -121,7 +124,11 @@ export function planHubUpdate(sqlite: Database): ExportPlan {
 
 /** The highest audit seq of this device: increases with every change it makes. */
 export const auditPosition = (sqlite: Database, deviceId: string): number =>
-  (stmt(sqlite, `SELECT COALESCE(MAX(seq), 0) AS p FROM audit_log WHERE device_id = ?`).get(deviceId) as { p: number }).p
+  (
+    stmt(sqlite, `SELECT COALESCE(MAX(seq), 0) AS p FROM audit_log WHERE device_id = ?`).get(deviceId) as {
+      p: number
+    }
+  ).p
 
 export interface WriteBundleInput {
   file: string
@@ -152,7 +159,12 @@ export interface WrittenBundle {
 export async function writeBundle(input: WriteBundleInput): Promise<WrittenBundle> {
   const { plan } = input
   const bundleId = newId()
-  const manifestRecords: ManifestRecord[] = plan.records.map((r) => ({ kind: r.kind, id: r.id, sha256: r.sha256, ...(r.prev ? { prev: r.prev } : {}) }))
+  const manifestRecords: ManifestRecord[] = plan.records.map((r) => ({
+    kind: r.kind,
+    id: r.id,
+    sha256: r.sha256,
+    ...(r.prev ? { prev: r.prev } : {}),
+  }))
   const manifest: Manifest = {
     format: BUNDLE_FORMAT,
     formatVersion: FORMAT_VERSION,
@@ -161,7 +173,9 @@ export async function writeBundle(input: WriteBundleInput): Promise<WrittenBundl
     createdAt: input.createdAt,
     schemaVersion: input.schemaVersion,
     from: input.from,
-    to: input.recipient ? { deviceId: input.recipient.deviceId, encryptKid: input.recipient.encryptJwk.kid } : null,
+    to: input.recipient
+      ? { deviceId: input.recipient.deviceId, encryptKid: input.recipient.encryptJwk.kid }
+      : null,
     position: input.position,
     full: input.full,
     withoutEvidence: input.withoutEvidence,
@@ -176,17 +190,24 @@ export async function writeBundle(input: WriteBundleInput): Promise<WrittenBundl
     typ: JWS_TYP_BUNDLE,
     jwk: input.from.signJwk,
   })
-  const recipient = input.recipient ? { jwk: input.recipient.encryptJwk, kid: input.recipient.encryptJwk.kid } : null
+  const recipient = input.recipient
+    ? { jwk: input.recipient.encryptJwk, kid: input.recipient.encryptJwk.kid }
+    : null
   const writer = new AtomicLineWriter(input.file)
   try {
-    writer.line(JSON.stringify({ format: BUNDLE_FORMAT, formatVersion: FORMAT_VERSION, encrypted: recipient !== null }))
+    writer.line(
+      JSON.stringify({ format: BUNDLE_FORMAT, formatVersion: FORMAT_VERSION, encrypted: recipient !== null }),
+    )
     writer.line(recipient ? await encryptCompact(new TextEncoder().encode(jws), recipient, 'JWS') : jws)
     const total = plan.blobs.length
     for (const [i, b] of plan.blobs.entries()) {
       const bytes = input.blobBytes(b.sha256)
       // Never ship bytes that no longer match their address (local disk damage): the hub would refuse the bundle.
-      if (sha256Hex(bytes) !== b.sha256) throw new Error(`evidence ${b.sha256} is damaged in this database (its bytes no longer match)`)
-      writer.line(recipient ? await encryptCompact(bytes, recipient) : Buffer.from(bytes).toString('base64url'))
+      if (sha256Hex(bytes) !== b.sha256)
+        throw new Error(`evidence ${b.sha256} is damaged in this database (its bytes no longer match)`)
+      writer.line(
+        recipient ? await encryptCompact(bytes, recipient) : Buffer.from(bytes).toString('base64url'),
+      )
       input.progress?.({ step: 'export.evidence', done: i + 1, total })
     }
     const sha256 = writer.commit()

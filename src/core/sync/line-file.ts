@@ -13,7 +13,10 @@ export class LineReader {
   private readonly hash: Hash = createHash('sha256')
   bytesRead = 0
 
-  constructor(file: string, private readonly chunkSize = 1 << 20) {
+  constructor(
+    file: string,
+    private readonly chunkSize = 1 << 20,
+  ) {
     this.fd = fs.openSync(file, 'r')
   }
 

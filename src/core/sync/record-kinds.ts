@@ -152,10 +152,10 @@ export function tableKind(spec: TableKindSpec): RecordKind {
     loadExportable(sqlite) {
       const c = cols(sqlite)
       const where = spec.exportableWhere ? ` WHERE ${spec.exportableWhere}` : ''
-      const rows = stmt(sqlite, `SELECT * FROM ${quoteIdent(spec.table)}${where} ORDER BY ${key.map(quoteIdent).join(', ')}`).all() as Record<
-        string,
-        unknown
-      >[]
+      const rows = stmt(
+        sqlite,
+        `SELECT * FROM ${quoteIdent(spec.table)}${where} ORDER BY ${key.map(quoteIdent).join(', ')}`,
+      ).all() as Record<string, unknown>[]
       const out = new Map<string, SyncRecord>()
       for (const row of rows) {
         const rec = rowToRecord(c, row)
@@ -165,16 +165,18 @@ export function tableKind(spec: TableKindSpec): RecordKind {
     },
 
     loadHeld(sqlite, id) {
-      const row = stmt(sqlite, `SELECT * FROM ${quoteIdent(spec.table)} WHERE ${keyWhere}`).get(...keyValues(id)) as
-        | Record<string, unknown>
-        | undefined
+      const row = stmt(sqlite, `SELECT * FROM ${quoteIdent(spec.table)} WHERE ${keyWhere}`).get(
+        ...keyValues(id),
+      ) as Record<string, unknown> | undefined
       return row ? rowToRecord(cols(sqlite), row) : undefined
     },
 
     schema(sqlite) {
       let s = schemas.get(sqlite)
       if (!s) {
-        const base = recordSchema(cols(sqlite), { overrides: { ...pick(COMMON_OVERRIDES, cols(sqlite)), ...spec.overrides } })
+        const base = recordSchema(cols(sqlite), {
+          overrides: { ...pick(COMMON_OVERRIDES, cols(sqlite)), ...spec.overrides },
+        })
         s = (spec.refine ? base.superRefine(spec.refine) : base) as z.ZodType<SyncRecord>
         schemas.set(sqlite, s)
       }
@@ -193,10 +195,10 @@ export function tableKind(spec: TableKindSpec): RecordKind {
     replace(sqlite, record) {
       const row = recordToRow(cols(sqlite), record)
       const names = Object.keys(row).filter((n) => !key.includes(n))
-      stmt(sqlite, `UPDATE ${quoteIdent(spec.table)} SET ${names.map((n) => `${quoteIdent(n)} = ?`).join(', ')} WHERE ${keyWhere}`).run(
-        ...names.map((n) => row[n]),
-        ...keyValues(idOf(record)),
-      )
+      stmt(
+        sqlite,
+        `UPDATE ${quoteIdent(spec.table)} SET ${names.map((n) => `${quoteIdent(n)} = ?`).join(', ')} WHERE ${keyWhere}`,
+      ).run(...names.map((n) => row[n]), ...keyValues(idOf(record)))
     },
   }
 }
@@ -223,13 +225,20 @@ function assessmentKind(): RecordKind {
     mutability: 'immutable',
     // Drafts stay on the device: only signed-off work is sent, once (and again if voided).
     exportableWhere: `state <> 'draft'`,
-    overrides: { state: z.enum(['finalized', 'voided'], { message: 'must be finalized or voided (drafts are not synced)' }) },
+    overrides: {
+      state: z.enum(['finalized', 'voided'], {
+        message: 'must be finalized or voided (drafts are not synced)',
+      }),
+    },
   })
-  const scoreCols = (sqlite: Database) => tableColumns(sqlite, 'assessment_score').filter((c) => !SCORE_OMIT.includes(c.name))
+  const scoreCols = (sqlite: Database) =>
+    tableColumns(sqlite, 'assessment_score').filter((c) => !SCORE_OMIT.includes(c.name))
   const scoresOf = (sqlite: Database, id: string): SyncRecord[] =>
-    (stmt(sqlite, `SELECT * FROM assessment_score WHERE assessment_id = ? ORDER BY criterion_id`).all(id) as Record<string, unknown>[]).map(
-      (r) => rowToRecord(scoreCols(sqlite), r),
-    )
+    (
+      stmt(sqlite, `SELECT * FROM assessment_score WHERE assessment_id = ? ORDER BY criterion_id`).all(
+        id,
+      ) as Record<string, unknown>[]
+    ).map((r) => rowToRecord(scoreCols(sqlite), r))
   const schemas = new WeakMap<Database, z.ZodType<SyncRecord>>()
   const coreOf = (r: SyncRecord) => {
     const out = { ...r }
@@ -255,7 +264,8 @@ function assessmentKind(): RecordKind {
       ).all() as Record<string, unknown>[]
       const cols = scoreCols(sqlite)
       for (const rec of out.values()) rec.scores = []
-      for (const s of scores) (out.get(String(s.assessment_id))?.scores as SyncRecord[] | undefined)?.push(rowToRecord(cols, s))
+      for (const s of scores)
+        (out.get(String(s.assessment_id))?.scores as SyncRecord[] | undefined)?.push(rowToRecord(cols, s))
       return out
     },
 
@@ -269,28 +279,40 @@ function assessmentKind(): RecordKind {
       let s = schemas.get(sqlite)
       if (!s) {
         const score = recordSchema(scoreCols(sqlite))
-        const own = recordSchema(
-          tableColumns(sqlite, 'assessment'),
-          {
-            overrides: {
-              ...pick(COMMON_OVERRIDES, tableColumns(sqlite, 'assessment')),
-              state: z.enum(['finalized', 'voided'], { message: 'must be finalized or voided (drafts are not synced)' }),
-            },
-            extra: { scores: z.array(score) },
+        const own = recordSchema(tableColumns(sqlite, 'assessment'), {
+          overrides: {
+            ...pick(COMMON_OVERRIDES, tableColumns(sqlite, 'assessment')),
+            state: z.enum(['finalized', 'voided'], {
+              message: 'must be finalized or voided (drafts are not synced)',
+            }),
           },
-        )
+          extra: { scores: z.array(score) },
+        })
         s = own.superRefine((r, ctx) => {
           const seen = new Set<string>()
           for (const [i, sc] of (r.scores as SyncRecord[]).entries()) {
             const c = String(sc.criterion_id)
-            if (seen.has(c)) ctx.addIssue({ code: 'custom', path: ['scores', i, 'criterion_id'], message: `criterion ${c} is scored twice` })
+            if (seen.has(c))
+              ctx.addIssue({
+                code: 'custom',
+                path: ['scores', i, 'criterion_id'],
+                message: `criterion ${c} is scored twice`,
+              })
             seen.add(c)
           }
           if (r.state === 'finalized' && (r.outcome == null || r.finalized_at == null)) {
-            ctx.addIssue({ code: 'custom', path: ['outcome'], message: 'a finalized assessment needs its outcome and finalized_at' })
+            ctx.addIssue({
+              code: 'custom',
+              path: ['outcome'],
+              message: 'a finalized assessment needs its outcome and finalized_at',
+            })
           }
           if (r.state === 'voided' && (r.voided_at == null || !r.void_reason)) {
-            ctx.addIssue({ code: 'custom', path: ['void_reason'], message: 'a voided assessment needs voided_at and void_reason' })
+            ctx.addIssue({
+              code: 'custom',
+              path: ['void_reason'],
+              message: 'a voided assessment needs voided_at and void_reason',
+            })
           }
         }) as unknown as z.ZodType<SyncRecord>
         schemas.set(sqlite, s)
@@ -307,9 +329,10 @@ function assessmentKind(): RecordKind {
       for (const sc of (scores as SyncRecord[] | undefined) ?? []) {
         const row = { assessment_id: own.id, ...recordToRow(cols, sc) }
         const names = Object.keys(row)
-        stmt(sqlite, `INSERT INTO assessment_score (${names.map(quoteIdent).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`).run(
-          ...names.map((n) => (row as Record<string, unknown>)[n]),
-        )
+        stmt(
+          sqlite,
+          `INSERT INTO assessment_score (${names.map(quoteIdent).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`,
+        ).run(...names.map((n) => (row as Record<string, unknown>)[n]))
       }
       scratch.finalizeLater.set(String(own.id), own)
     },
@@ -329,7 +352,10 @@ function assessmentKind(): RecordKind {
     },
 
     advance(sqlite, incoming) {
-      stmt(sqlite, `UPDATE assessment SET state = ?, voided_at = ?, void_reason = ?, updated_at = ? WHERE id = ?`).run(
+      stmt(
+        sqlite,
+        `UPDATE assessment SET state = ?, voided_at = ?, void_reason = ?, updated_at = ? WHERE id = ?`,
+      ).run(
         incoming.state,
         incoming.voided_at ?? null,
         incoming.void_reason ?? null,
@@ -353,10 +379,19 @@ function auditKind(): RecordKind {
     mutability: 'immutable',
     // seq is local to one database; the chain is carried by prev_hash/hash.
     omit: ['seq'],
-    overrides: { at: dateTime, prev_hash: z.string().regex(/^[0-9a-f]{64}$/), hash: z.string().regex(/^[0-9a-f]{64}$/) },
+    overrides: {
+      at: dateTime,
+      prev_hash: z.string().regex(/^[0-9a-f]{64}$/),
+      hash: z.string().regex(/^[0-9a-f]{64}$/),
+    },
     refine: (r, ctx) => {
       const expected = auditEntryHash(r as never)
-      if (expected !== r.hash) ctx.addIssue({ code: 'custom', path: ['hash'], message: 'does not match the entry: the entry was altered' })
+      if (expected !== r.hash)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['hash'],
+          message: 'does not match the entry: the entry was altered',
+        })
     },
   })
   return {
@@ -383,7 +418,10 @@ function auditKind(): RecordKind {
  * (so every hub ends up the same). A conflict is opened so a person can merge them.
  */
 function cohortNameClash(sqlite: Database, record: SyncRecord): ClashResolution | null {
-  const clash = stmt(sqlite, `SELECT * FROM cohort WHERE name = ? AND id <> ?`).get(record.name, record.id) as Record<string, unknown> | undefined
+  const clash = stmt(sqlite, `SELECT * FROM cohort WHERE name = ? AND id <> ?`).get(
+    record.name,
+    record.id,
+  ) as Record<string, unknown> | undefined
   if (!clash) return null
   const marked = (r: SyncRecord): string => {
     const base = `${String(r.name)} (from device ${String(r.device_id).slice(-8)})`
@@ -394,22 +432,29 @@ function cohortNameClash(sqlite: Database, record: SyncRecord): ClashResolution 
   const reason = `name_taken: two cohorts are called "${String(record.name)}"; the one with the lower id keeps the name`
   if (String(record.id) < String(clash.id)) {
     const before = rowToRecord(tableColumns(sqlite, 'cohort'), clash)
-    return { record, reason, heldChanges: [{ id: String(clash.id), before, after: { ...before, name: marked(before) } }] }
+    return {
+      record,
+      reason,
+      heldChanges: [{ id: String(clash.id), before, after: { ...before, name: marked(before) } }],
+    }
   }
   return { record: { ...record, name: marked(record) }, reason }
 }
 
 /** Two devices made the same version number of one rubric: the later arrival gets the next number. */
 function renumberClashingRubricVersion(sqlite: Database, record: SyncRecord): ClashResolution | null {
-  const clash = stmt(sqlite, `SELECT id FROM rubric_version WHERE rubric_id = ? AND version = ? AND id <> ?`).get(
-    record.rubric_id,
-    record.version,
-    record.id,
-  )
+  const clash = stmt(
+    sqlite,
+    `SELECT id FROM rubric_version WHERE rubric_id = ? AND version = ? AND id <> ?`,
+  ).get(record.rubric_id, record.version, record.id)
   if (!clash) return null
-  const next = (stmt(sqlite, `SELECT COALESCE(MAX(version), 0) + 1 AS v FROM rubric_version WHERE rubric_id = ?`).get(record.rubric_id) as {
-    v: number
-  }).v
+  const next = (
+    stmt(sqlite, `SELECT COALESCE(MAX(version), 0) + 1 AS v FROM rubric_version WHERE rubric_id = ?`).get(
+      record.rubric_id,
+    ) as {
+      v: number
+    }
+  ).v
   return {
     record: { ...record, version: next },
     reason: `version_number_taken: version ${String(record.version)} of this rubric already exists here; kept as version ${next}`,
@@ -417,8 +462,11 @@ function renumberClashingRubricVersion(sqlite: Database, record: SyncRecord): Cl
 }
 
 function evidenceBlockedReason(sqlite: Database, record: SyncRecord): string | null {
-  const a = stmt(sqlite, `SELECT state FROM assessment WHERE id = ?`).get(record.assessment_id) as { state: string } | undefined
-  return a && a.state !== 'draft' ? 'evidence_after_finalization: the assessment held here is already signed off without it' : null
+  const a = stmt(sqlite, `SELECT state FROM assessment WHERE id = ?`).get(record.assessment_id) as
+    { state: string } | undefined
+  return a && a.state !== 'draft'
+    ? 'evidence_after_finalization: the assessment held here is already signed off without it'
+    : null
 }
 
 /**
@@ -427,7 +475,13 @@ function evidenceBlockedReason(sqlite: Database, record: SyncRecord): string | n
  */
 export const recordKinds: RecordKind[] = [
   tableKind({ name: 'assessor', order: 10, table: 'assessor', mutability: 'mutable' }),
-  tableKind({ name: 'achievement', order: 20, table: 'achievement', mutability: 'mutable', hubToField: true }),
+  tableKind({
+    name: 'achievement',
+    order: 20,
+    table: 'achievement',
+    mutability: 'mutable',
+    hubToField: true,
+  }),
   tableKind({
     name: 'rubric',
     order: 30,
@@ -455,7 +509,13 @@ export const recordKinds: RecordKind[] = [
     mutability: 'immutable',
     references: (r) => ref('learner', r.learner_id),
   }),
-  tableKind({ name: 'cohort', order: 60, table: 'cohort', mutability: 'mutable', resolveClash: cohortNameClash }),
+  tableKind({
+    name: 'cohort',
+    order: 60,
+    table: 'cohort',
+    mutability: 'mutable',
+    resolveClash: cohortNameClash,
+  }),
   tableKind({
     name: 'learner_cohort',
     order: 70,
@@ -485,7 +545,11 @@ export const recordKinds: RecordKind[] = [
  * (e.g. `learner_history`) is simply absent from older databases.
  */
 export function kindsFor(sqlite: Database): RecordKind[] {
-  const tables = new Set((sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((r) => r.name))
+  const tables = new Set(
+    (sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map(
+      (r) => r.name,
+    ),
+  )
   return recordKinds.filter((k) => tables.has(k.table))
 }
 

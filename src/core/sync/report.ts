@@ -62,7 +62,9 @@ export function assessmentReport(sqlite: Database): ReportTable & { nested: Reco
         ORDER BY a.assessed_on, a.created_at, a.id`,
     )
     .all() as AssessmentReportRow[]
-  const scoreStmt = sqlite.prepare(`SELECT criterion_id, level_id, comment FROM assessment_score WHERE assessment_id = ?`)
+  const scoreStmt = sqlite.prepare(
+    `SELECT criterion_id, level_id, comment FROM assessment_score WHERE assessment_id = ?`,
+  )
 
   // One column per criterion of each rubric (criteria keep their ids across versions).
   const criterionColumns = new Map<string, string>()
@@ -72,7 +74,9 @@ export function assessmentReport(sqlite: Database): ReportTable & { nested: Reco
     const content = safeJson<RubricContent>(r.content)
     const outcome = safeJson<OutcomeSummary>(r.outcome ?? 'null')
     const scores = new Map(
-      (scoreStmt.all(r.id) as { criterion_id: string; level_id: string | null; comment: string }[]).map((s) => [s.criterion_id, s]),
+      (scoreStmt.all(r.id) as { criterion_id: string; level_id: string | null; comment: string }[]).map(
+        (s) => [s.criterion_id, s],
+      ),
     )
     const base = {
       assessment_id: r.id,
@@ -105,16 +109,32 @@ export function assessmentReport(sqlite: Database): ReportTable & { nested: Reco
       const s = scores.get(c.id)
       const level = c.levels.find((l) => l.id === s?.level_id)
       row[criterionColumns.get(key)!] = level?.label ?? s?.level_id ?? ''
-      criteria.push({ criterionId: c.id, title: c.title, levelId: s?.level_id ?? null, level: level?.label ?? null, comment: s?.comment ?? '' })
+      criteria.push({
+        criterionId: c.id,
+        title: c.title,
+        levelId: s?.level_id ?? null,
+        level: level?.label ?? null,
+        comment: s?.comment ?? '',
+      })
     }
     flat.push(row)
     nested.push({ ...base, criteria })
   }
-  const baseColumns = flat[0] ? Object.keys(flat[0]).filter((k) => ![...criterionColumns.values()].includes(k)) : BASE_COLUMNS
+  const baseColumns = flat[0]
+    ? Object.keys(flat[0]).filter((k) => ![...criterionColumns.values()].includes(k))
+    : BASE_COLUMNS
   return { columns: [...baseColumns, ...uniqueValues(criterionColumns)], rows: flat, nested }
 }
 
-const BASE_COLUMNS = ['assessment_id', 'state', 'assessed_on', 'learner_id', 'learner_given_name', 'learner_family_name', 'result']
+const BASE_COLUMNS = [
+  'assessment_id',
+  'state',
+  'assessed_on',
+  'learner_id',
+  'learner_given_name',
+  'learner_family_name',
+  'result',
+]
 
 function uniqueValues(m: Map<string, string>): string[] {
   return [...new Set(m.values())]
@@ -122,15 +142,20 @@ function uniqueValues(m: Map<string, string>): string[] {
 
 /** One row per credential, from whatever credential table this database has (arrives with a later migration). */
 export function credentialReport(sqlite: Database): ReportTable {
-  const table = sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('credential', 'credentials') LIMIT 1`).get() as
-    | { name: string }
-    | undefined
+  const table = sqlite
+    .prepare(
+      `SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('credential', 'credentials') LIMIT 1`,
+    )
+    .get() as { name: string } | undefined
   if (!table) return { columns: [], rows: [] }
-  const cols = (sqlite.pragma(`table_info(${quoteIdent(table.name)})`) as { name: string; type: string }[]).filter((c) => c.type.toUpperCase() !== 'BLOB')
-  const rows = sqlite.prepare(`SELECT ${cols.map((c) => quoteIdent(c.name)).join(', ')} FROM ${quoteIdent(table.name)} ORDER BY rowid`).all() as Record<
-    string,
-    unknown
-  >[]
+  const cols = (
+    sqlite.pragma(`table_info(${quoteIdent(table.name)})`) as { name: string; type: string }[]
+  ).filter((c) => c.type.toUpperCase() !== 'BLOB')
+  const rows = sqlite
+    .prepare(
+      `SELECT ${cols.map((c) => quoteIdent(c.name)).join(', ')} FROM ${quoteIdent(table.name)} ORDER BY rowid`,
+    )
+    .all() as Record<string, unknown>[]
   return { columns: cols.map((c) => c.name), rows }
 }
 

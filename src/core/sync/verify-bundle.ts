@@ -65,21 +65,34 @@ export interface VerifyOptions {
 
 type KnownDevice = SyncDeviceTable
 
-const failed = (message: string, details?: Record<string, unknown>) => new TesseraError('check_failed', message, { details })
+const failed = (message: string, details?: Record<string, unknown>) =>
+  new TesseraError('check_failed', message, { details })
 
 function parseJson(bytes: Uint8Array | string, what: string): unknown {
   try {
-    return JSON.parse(typeof bytes === 'string' ? bytes : new TextDecoder('utf-8', { fatal: true }).decode(bytes))
+    return JSON.parse(
+      typeof bytes === 'string' ? bytes : new TextDecoder('utf-8', { fatal: true }).decode(bytes),
+    )
   } catch {
     throw failed(`${what} is damaged: it is not valid JSON`)
   }
 }
 
-function zodIssues(error: { issues: { path: PropertyKey[]; message: string }[] }, prefix: (string | number)[]): ErrorIssue[] {
-  return error.issues.map((i) => ({ path: [...prefix, ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))], message: i.message }))
+function zodIssues(
+  error: { issues: { path: PropertyKey[]; message: string }[] },
+  prefix: (string | number)[],
+): ErrorIssue[] {
+  return error.issues.map((i) => ({
+    path: [...prefix, ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
+    message: i.message,
+  }))
 }
 
-export async function verifyBundle(sqlite: Database, file: string, opts: VerifyOptions): Promise<VerifiedBundle> {
+export async function verifyBundle(
+  sqlite: Database,
+  file: string,
+  opts: VerifyOptions,
+): Promise<VerifiedBundle> {
   if (!fs.existsSync(file)) throw new TesseraError('not_found', `${file} does not exist`)
   const reader = new LineReader(file)
   try {
@@ -89,15 +102,23 @@ export async function verifyBundle(sqlite: Database, file: string, opts: VerifyO
   }
 }
 
-async function verifyWith(sqlite: Database, file: string, reader: LineReader, opts: VerifyOptions): Promise<VerifiedBundle> {
+async function verifyWith(
+  sqlite: Database,
+  file: string,
+  reader: LineReader,
+  opts: VerifyOptions,
+): Promise<VerifiedBundle> {
   // 1. Parse.
   const headerLine = reader.next()
-  if (!headerLine || headerLine.length === 0) throw failed(`${file} is empty or truncated: it has no bundle header`)
+  if (!headerLine || headerLine.length === 0)
+    throw failed(`${file} is empty or truncated: it has no bundle header`)
   let headerJson: unknown
   try {
     headerJson = JSON.parse(headerLine.toString('utf8'))
   } catch {
-    throw failed(`${file} is not a Tessera sync bundle, or its header is damaged (the first line is not the bundle header)`)
+    throw failed(
+      `${file} is not a Tessera sync bundle, or its header is damaged (the first line is not the bundle header)`,
+    )
   }
   const headerParsed = bundleHeader.safeParse(headerJson)
   if (!headerParsed.success) {
@@ -115,7 +136,10 @@ async function verifyWith(sqlite: Database, file: string, reader: LineReader, op
   let decryptKey: UnlockedIdentity['decryptKey'] | null = null
   if (header.encrypted) {
     const h = peekHeader(body, 'The encrypted bundle')
-    if (!opts.identity) throw failed('This bundle is encrypted, but this installation has no sync keys: it cannot be meant for it')
+    if (!opts.identity)
+      throw failed(
+        'This bundle is encrypted, but this installation has no sync keys: it cannot be meant for it',
+      )
     if (h.kid !== opts.identity.encryptJwk.kid) {
       throw failed(
         `This bundle is encrypted for another installation (key ${h.kid ?? 'unknown'}), not for this one (key ${opts.identity.encryptJwk.kid}). ` +
@@ -133,14 +157,18 @@ async function verifyWith(sqlite: Database, file: string, reader: LineReader, op
   // 3. Signature against the known device key (or, for an unknown device, its own key to read who it is).
   const jwsHeader = peekHeader(jws, 'The bundle signature')
   if (jwsHeader.alg !== SIGN_ALG || jwsHeader.typ !== JWS_TYP_BUNDLE || typeof jwsHeader.kid !== 'string') {
-    throw failed('The bundle is not signed the way Tessera signs bundles (expected an EdDSA JWS of type tessera-sync-bundle+jws)')
+    throw failed(
+      'The bundle is not signed the way Tessera signs bundles (expected an EdDSA JWS of type tessera-sync-bundle+jws)',
+    )
   }
-  const known = stmt(sqlite, `SELECT * FROM sync_device WHERE sign_kid = ?`).get(jwsHeader.kid) as KnownDevice | undefined
+  const known = stmt(sqlite, `SELECT * FROM sync_device WHERE sign_kid = ?`).get(jwsHeader.kid) as
+    KnownDevice | undefined
   let signJwk: JWK
   if (known) {
     signJwk = JSON.parse(known.sign_public_jwk) as JWK
   } else {
-    if (!jwsHeader.jwk) throw failed(`The bundle is signed by an unknown key (${jwsHeader.kid}) and carries no public key`)
+    if (!jwsHeader.jwk)
+      throw failed(`The bundle is signed by an unknown key (${jwsHeader.kid}) and carries no public key`)
     const embedded = await toPublicJwk(jwsHeader.jwk)
     if (embedded.kid !== jwsHeader.kid) throw failed('The bundle names one signing key and carries another')
     signJwk = embedded
@@ -149,18 +177,23 @@ async function verifyWith(sqlite: Database, file: string, reader: LineReader, op
 
   const parsed = bundlePayload.safeParse(parseJson(payloadBytes, 'The bundle body'))
   if (!parsed.success) {
-    throw new TesseraError('check_failed', 'The bundle body does not follow the sync bundle format', { issues: zodIssues(parsed.error, []) })
+    throw new TesseraError('check_failed', 'The bundle body does not follow the sync bundle format', {
+      issues: zodIssues(parsed.error, []),
+    })
   }
   const { manifest } = parsed.data
   const sender = manifest.from
   const cardKey = await toPublicJwk(sender.signJwk as JWK).catch(() => null)
-  if (!cardKey || cardKey.kid !== jwsHeader.kid) throw failed('The bundle says it is from a device whose key did not sign it')
+  if (!cardKey || cardKey.kid !== jwsHeader.kid)
+    throw failed('The bundle says it is from a device whose key did not sign it')
 
   // 4. Known, trusted, not revoked.
   let trustOnApply = false
   if (known) {
     if (known.device_id !== sender.deviceId) {
-      throw failed(`The bundle claims to be from device ${sender.deviceId}, but its key belongs to device ${known.device_id}`)
+      throw failed(
+        `The bundle claims to be from device ${sender.deviceId}, but its key belongs to device ${known.device_id}`,
+      )
     }
     if (known.status === 'revoked') {
       throw new TesseraError(
@@ -170,9 +203,9 @@ async function verifyWith(sqlite: Database, file: string, reader: LineReader, op
       )
     }
   } else {
-    const sameId = stmt(sqlite, `SELECT name, status FROM sync_device WHERE device_id = ?`).get(sender.deviceId) as
-      | { name: string; status: string }
-      | undefined
+    const sameId = stmt(sqlite, `SELECT name, status FROM sync_device WHERE device_id = ?`).get(
+      sender.deviceId,
+    ) as { name: string; status: string } | undefined
     if (sameId) {
       throw new TesseraError(
         'forbidden',
@@ -190,7 +223,14 @@ async function verifyWith(sqlite: Database, file: string, reader: LineReader, op
           : `Bundle from an unknown device "${sender.name}" (${sender.deviceId}), key fingerprint ${fingerprint(jwsHeader.kid)}. ` +
               'Nothing was imported. If you expected this device, compare the fingerprint with the one `tessera sync status` shows on it, ' +
               'then import again with --trust-device.',
-        { details: { deviceId: sender.deviceId, name: sender.name, signKid: jwsHeader.kid, fingerprint: fingerprint(jwsHeader.kid) } },
+        {
+          details: {
+            deviceId: sender.deviceId,
+            name: sender.name,
+            signKid: jwsHeader.kid,
+            fingerprint: fingerprint(jwsHeader.kid),
+          },
+        },
       )
     }
     trustOnApply = true
@@ -198,19 +238,28 @@ async function verifyWith(sqlite: Database, file: string, reader: LineReader, op
 
   // 5. Meant for this installation, in the right direction.
   if (manifest.to && manifest.to.deviceId !== opts.deviceId) {
-    throw failed(`This bundle was made for installation ${manifest.to.deviceId}, not this one (${opts.deviceId})`)
+    throw failed(
+      `This bundle was made for installation ${manifest.to.deviceId}, not this one (${opts.deviceId})`,
+    )
   }
-  if (sender.deviceId === opts.deviceId) throw failed('This bundle was exported by this very installation; import it at the hub')
+  if (sender.deviceId === opts.deviceId)
+    throw failed('This bundle was exported by this very installation; import it at the hub')
   if (manifest.type === 'field-export') {
     if (opts.identity?.role !== 'hub') {
-      throw failed('This installation is not a hub: field bundles are imported at the central office (`tessera hub enroll-file` makes a hub)')
+      throw failed(
+        'This installation is not a hub: field bundles are imported at the central office (`tessera hub enroll-file` makes a hub)',
+      )
     }
     if (sender.role !== 'field') throw failed('A field export must come from a field device')
   } else {
     if (sender.role !== 'hub') throw failed('An update bundle must come from a hub')
     if (!opts.joiningHub) {
-      const pairing = stmt(sqlite, `SELECT hub_device_id FROM sync_pairing WHERE slot = 1`).get() as { hub_device_id: string } | undefined
-      if (pairing?.hub_device_id !== sender.deviceId) throw failed(`This update is from hub ${sender.deviceId}, which is not the hub this device is paired with`)
+      const pairing = stmt(sqlite, `SELECT hub_device_id FROM sync_pairing WHERE slot = 1`).get() as
+        { hub_device_id: string } | undefined
+      if (pairing?.hub_device_id !== sender.deviceId)
+        throw failed(
+          `This update is from hub ${sender.deviceId}, which is not the hub this device is paired with`,
+        )
     }
   }
   if (manifest.schemaVersion > opts.schemaVersion) {
@@ -226,15 +275,20 @@ async function verifyWith(sqlite: Database, file: string, reader: LineReader, op
   const total = manifest.blobs.length
   for (const [i, b] of manifest.blobs.entries()) {
     const line = reader.next()
-    if (line === null || line.length === 0) throw failed(`The bundle is truncated: evidence ${i + 1} of ${total} is missing`)
+    if (line === null || line.length === 0)
+      throw failed(`The bundle is truncated: evidence ${i + 1} of ${total} is missing`)
     const bytes = await decodeBlob(line, decryptKey)
     if (bytes.length !== b.size || sha256Hex(bytes) !== b.sha256) {
-      throw failed(`Evidence ${i + 1} of ${total} does not match its hash in the signed manifest: the bundle was altered or damaged`)
+      throw failed(
+        `Evidence ${i + 1} of ${total} does not match its hash in the signed manifest: the bundle was altered or damaged`,
+      )
     }
   }
   const rest = reader.next()
-  if (rest !== null && rest.length > 0) throw failed('The bundle has unexpected data after its last part: it was altered')
-  if (reader.next() !== null) throw failed('The bundle has unexpected data after its last part: it was altered')
+  if (rest !== null && rest.length > 0)
+    throw failed('The bundle has unexpected data after its last part: it was altered')
+  if (reader.next() !== null)
+    throw failed('The bundle has unexpected data after its last part: it was altered')
   const fileSha256 = reader.fileSha256()
 
   return {
@@ -250,18 +304,28 @@ async function verifyWith(sqlite: Database, file: string, reader: LineReader, op
   }
 }
 
-export async function decodeBlob(line: Buffer, decryptKey: UnlockedIdentity['decryptKey'] | null): Promise<Uint8Array> {
+export async function decodeBlob(
+  line: Buffer,
+  decryptKey: UnlockedIdentity['decryptKey'] | null,
+): Promise<Uint8Array> {
   if (decryptKey) return decryptCompact(line.toString('latin1'), decryptKey, 'An evidence part of the bundle')
   const text = line.toString('latin1')
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) throw failed('An evidence part of the bundle is damaged (not base64url)')
+  if (!/^[A-Za-z0-9_-]*$/.test(text))
+    throw failed('An evidence part of the bundle is damaged (not base64url)')
   return Buffer.from(text, 'base64url')
 }
 
 const MAX_ISSUES = 50
 
-function checkRecords(sqlite: Database, manifest: Manifest, payload: { kind: string; id: string; data: Record<string, unknown> }[]): VerifiedRecord[] {
+function checkRecords(
+  sqlite: Database,
+  manifest: Manifest,
+  payload: { kind: string; id: string; data: Record<string, unknown> }[],
+): VerifiedRecord[] {
   if (payload.length !== manifest.records.length) {
-    throw failed(`The manifest lists ${manifest.records.length} records but the bundle holds ${payload.length}`)
+    throw failed(
+      `The manifest lists ${manifest.records.length} records but the bundle holds ${payload.length}`,
+    )
   }
   const kinds = new Map(kindsFor(sqlite).map((k) => [k.name, k]))
   const issues: ErrorIssue[] = []
@@ -272,9 +336,12 @@ function checkRecords(sqlite: Database, manifest: Manifest, payload: { kind: str
   // Hashes first: a record that does not match the signed manifest means tampering, not bad data.
   for (const [i, entry] of manifest.records.entries()) {
     const rec = payload[i]!
-    if (rec.kind !== entry.kind || rec.id !== entry.id) throw failed(`Record ${i} does not match the manifest (order or id changed)`)
+    if (rec.kind !== entry.kind || rec.id !== entry.id)
+      throw failed(`Record ${i} does not match the manifest (order or id changed)`)
     if (recordHash(rec.data) !== entry.sha256) {
-      throw failed(`Record ${i} (${entry.kind} ${entry.id}) does not match its SHA-256 in the signed manifest`)
+      throw failed(
+        `Record ${i} (${entry.kind} ${entry.id}) does not match its SHA-256 in the signed manifest`,
+      )
     }
   }
 
@@ -283,12 +350,18 @@ function checkRecords(sqlite: Database, manifest: Manifest, payload: { kind: str
     const where = ['records', i, `${entry.kind} ${entry.id}`]
     const kind = kinds.get(entry.kind)
     if (!kind) {
-      issues.push({ path: where, message: `unknown record kind "${entry.kind}": update Tessera here to import it` })
+      issues.push({
+        path: where,
+        message: `unknown record kind "${entry.kind}": update Tessera here to import it`,
+      })
       continue
     }
     const direction = manifest.type === 'field-export' ? kind.fieldToHub : kind.hubToField
     if (!direction) {
-      issues.push({ path: where, message: `${entry.kind} records do not travel in a ${manifest.type} bundle` })
+      issues.push({
+        path: where,
+        message: `${entry.kind} records do not travel in a ${manifest.type} bundle`,
+      })
       continue
     }
     const key = `${entry.kind}\u0000${entry.id}`
@@ -302,17 +375,32 @@ function checkRecords(sqlite: Database, manifest: Manifest, payload: { kind: str
       issues.push({ path: where, message: `its id does not match its content (${kind.idOf(rec.data)})` })
     } else if (entry.prev && kind.mutability !== 'mutable') {
       issues.push({ path: where, message: 'only mutable records carry earlier versions' })
-    } else if (kind.name === 'audit' && manifest.type === 'field-export' && rec.data.device_id !== manifest.from.deviceId) {
+    } else if (
+      kind.name === 'audit' &&
+      manifest.type === 'field-export' &&
+      rec.data.device_id !== manifest.from.deviceId
+    ) {
       // A device speaks only for its own audit chain; another device's entries would be forgeries.
-      issues.push({ path: [...where, 'device_id'], message: `audit entries in a bundle from ${manifest.from.deviceId} must be its own` })
+      issues.push({
+        path: [...where, 'device_id'],
+        message: `audit entries in a bundle from ${manifest.from.deviceId} must be its own`,
+      })
     }
     out.push({ kind, id: entry.id, sha256: entry.sha256, prev: entry.prev ?? [], data: rec.data })
     if (issues.length >= MAX_ISSUES) break
   }
   for (const [k, n] of Object.entries(manifest.counts)) {
     if (k === 'blob') {
-      if (n !== manifest.blobs.length) issues.push({ path: ['manifest', 'counts', k], message: `says ${n}, the manifest lists ${manifest.blobs.length}` })
-    } else if ((counts[k] ?? 0) !== n) issues.push({ path: ['manifest', 'counts', k], message: `says ${n}, the bundle holds ${counts[k] ?? 0}` })
+      if (n !== manifest.blobs.length)
+        issues.push({
+          path: ['manifest', 'counts', k],
+          message: `says ${n}, the manifest lists ${manifest.blobs.length}`,
+        })
+    } else if ((counts[k] ?? 0) !== n)
+      issues.push({
+        path: ['manifest', 'counts', k],
+        message: `says ${n}, the bundle holds ${counts[k] ?? 0}`,
+      })
   }
 
   if (issues.length === 0) {
@@ -333,9 +421,13 @@ function checkRecords(sqlite: Database, manifest: Manifest, payload: { kind: str
   }
 
   if (issues.length) {
-    throw new TesseraError('validation', `The bundle holds invalid records (${issues.length}${issues.length >= MAX_ISSUES ? '+' : ''} problems); nothing was imported`, {
-      issues,
-    })
+    throw new TesseraError(
+      'validation',
+      `The bundle holds invalid records (${issues.length}${issues.length >= MAX_ISSUES ? '+' : ''} problems); nothing was imported`,
+      {
+        issues,
+      },
+    )
   }
   return out
 }

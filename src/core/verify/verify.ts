@@ -23,8 +23,6 @@
 import type { JWK, ProtectedHeaderParameters } from 'jose'
 import { TesseraError } from '../../contract/errors'
 // keys.ts is isomorphic (jose + @scure/base; tsconfig.web.json type-checks it with DOM libs only).
-// The lint rule's 'crypto' pattern is meant for the Node builtin and also matches this folder name.
-// eslint-disable-next-line no-restricted-imports
 import {
   didKeyFromEd25519PublicKey,
   ed25519PublicKeyOf,
@@ -126,6 +124,16 @@ export async function verifyCredential(
   options: VerifyOptions = {},
 ): Promise<VerificationReport> {
   const ctx = new Context(options)
+  if (!globalThis.crypto?.subtle) {
+    // Canonicalization hashes and JOSE both need Web Crypto, which browsers only expose in secure
+    // contexts (https, localhost, the app's own scheme). Fail closed with the reason.
+    ctx.set(
+      'format',
+      'failed',
+      'This verifier needs Web Crypto, which is only available in a secure context (https, localhost or the app)',
+    )
+    return ctx.report()
+  }
   try {
     await dispatch(input, ctx)
   } catch (e) {
@@ -370,7 +378,8 @@ async function checkShape(
         ? { ...credential, proof: [credential.proof] }
         : credential
     const issues = validateOb3Schema(shaped)
-    if (issues.length) problems.push(`does not match the OB 3.0 JSON Schema: ${formatSchemaIssues(issues)}`)
+    if (issues.length)
+      problems.push(`Does not match the official OB 3.0 JSON Schema: ${formatSchemaIssues(issues)}`)
   }
   const subjects = Array.isArray(credential.credentialSubject)
     ? credential.credentialSubject
@@ -386,7 +395,7 @@ async function checkShape(
   const canon = await canonical
   if (!canon.ok) problems.push(canon.reason)
   if (problems.length) {
-    return ctx.set('schema', 'failed', `The credential ${problems.join('; ')}`)
+    return ctx.set('schema', 'failed', problems.join('; '))
   }
   if (legacy) {
     return ctx.set(

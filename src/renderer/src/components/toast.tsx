@@ -52,7 +52,7 @@ export function ToastProvider({ children }: { children: ReactNode }): ReactNode 
   return (
     <ToastContext.Provider value={value}>
       {children}
-      <div className="toasts" aria-label={t('common.notifications')}>
+      <div className="toasts">
         <div role="status" aria-live="polite">
           {render(['success', 'info'])}
         </div>

@@ -49,7 +49,7 @@ export default function SettingsScreen(): ReactNode {
         </h2>
         <Select
           id="language"
-          label={t('common.language')}
+          label={t('settings.languageLabel')}
           hint={t('settings.languageHint')}
           value={i18n.language}
           options={LANGUAGES.map((l) => ({ value: l.code, label: l.name, lang: l.code }))}
