@@ -16,7 +16,10 @@ function devCspRelaxation(): Plugin {
     transformIndexHtml: (html) =>
       html.replace(
         CSP,
-        CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace("connect-src 'self'", "connect-src 'self' ws: http://localhost:*"),
+        CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace(
+          "connect-src 'self'",
+          "connect-src 'self' ws: http://localhost:*",
+        ),
       ),
   }
 }

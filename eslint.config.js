@@ -33,6 +33,11 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: [electron], patterns: [{ group: ['**/main/**', '**/preload/**', '**/renderer/**'], message: 'Core code may not depend on a front end.' }] }] },
   },
   {
+    // The shell's pure parts (src/main, src/preload) are unit-tested under Node, with fakes for Electron.
+    files: ['test/shell/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [electron] }] },
+  },
+  {
     files: ['src/core/domain/**', 'src/core/verify/**', 'src/contract/**'],
     rules: { 'no-restricted-imports': ['error', { paths: [electron, ...nodeBuiltins], patterns: [noNode, { group: ['**/db/**', '**/services/**', '**/node/**'], message: 'Pure layers may not import Node-bound code.' }] }] },
   },

@@ -16,9 +16,10 @@ export interface CallOptions {
 }
 
 /** Ops whose whole input is optional (e.g. `system.status`) may be called without one. */
-type CallArgs<K extends OpName> = undefined extends OpInput<K>
-  ? [input?: OpInput<K>, options?: CallOptions]
-  : [input: OpInput<K>, options?: CallOptions]
+type CallArgs<K extends OpName> =
+  undefined extends OpInput<K>
+    ? [input?: OpInput<K>, options?: CallOptions]
+    : [input: OpInput<K>, options?: CallOptions]
 
 export interface Client {
   /** Runs an op; resolves with its typed output or throws a `TesseraError` carrying code, issues and details. */

@@ -11,22 +11,45 @@ export interface FileQuestion {
 }
 
 /** Asks where to save; null when the user cancels. */
-export async function askSavePath(dialog: DialogLike, win: BrowserWindow | null, q: FileQuestion): Promise<string | null> {
-  const options = { title: q.title, defaultPath: q.defaultPath, filters: q.filters, properties: ['createDirectory', 'showOverwriteConfirmation'] as const }
-  const r = win ? await dialog.showSaveDialog(win, { ...options, properties: [...options.properties] }) : await dialog.showSaveDialog({ ...options, properties: [...options.properties] })
+export async function askSavePath(
+  dialog: DialogLike,
+  win: BrowserWindow | null,
+  q: FileQuestion,
+): Promise<string | null> {
+  const options = {
+    title: q.title,
+    defaultPath: q.defaultPath,
+    filters: q.filters,
+    properties: ['createDirectory', 'showOverwriteConfirmation'] as const,
+  }
+  const r = win
+    ? await dialog.showSaveDialog(win, { ...options, properties: [...options.properties] })
+    : await dialog.showSaveDialog({ ...options, properties: [...options.properties] })
   return r.canceled || !r.filePath ? null : r.filePath
 }
 
 /** Asks for one existing file; null when the user cancels. */
-export async function askOpenPath(dialog: DialogLike, win: BrowserWindow | null, q: FileQuestion): Promise<string | null> {
-  const options = { title: q.title, defaultPath: q.defaultPath, filters: q.filters, properties: ['openFile' as const] }
+export async function askOpenPath(
+  dialog: DialogLike,
+  win: BrowserWindow | null,
+  q: FileQuestion,
+): Promise<string | null> {
+  const options = {
+    title: q.title,
+    defaultPath: q.defaultPath,
+    filters: q.filters,
+    properties: ['openFile' as const],
+  }
   const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options)
   return r.canceled ? null : (r.filePaths[0] ?? null)
 }
 
 /** An error for a person: the message, then each issue with where it is. */
 export function describeError(e: ApiError): string {
-  return [e.message, ...(e.issues ?? []).map((i) => `• ${i.path.length ? formatIssuePath(i.path) + ': ' : ''}${i.message}`)].join('\n')
+  return [
+    e.message,
+    ...(e.issues ?? []).map((i) => `• ${i.path.length ? formatIssuePath(i.path) + ': ' : ''}${i.message}`),
+  ].join('\n')
 }
 
 export interface FileActionSpec<T> {
@@ -37,7 +60,11 @@ export interface FileActionSpec<T> {
 }
 
 /** Ask for a file, run the op, then tell the user what happened (or why it failed). */
-export async function runFileAction<T>(dialog: DialogLike, win: BrowserWindow | null, spec: FileActionSpec<T>): Promise<void> {
+export async function runFileAction<T>(
+  dialog: DialogLike,
+  win: BrowserWindow | null,
+  spec: FileActionSpec<T>,
+): Promise<void> {
   const file = await spec.ask()
   if (!file) return
   const r = await spec.run(file)

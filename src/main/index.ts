@@ -2,7 +2,6 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } from 'electron'
-import { TesseraError } from '../contract/errors'
 import { opNames } from '../contract/ops'
 import { openTessera, type Tessera } from '../core/app'
 import { toApiError } from '../core/dispatch'
@@ -36,10 +35,15 @@ let tessera: Tessera | undefined
 let mainWindow: BrowserWindow | null = null
 let unregisterIpc: (() => void) | undefined
 
+let failed = false
+
+/** Tells the person why the app cannot run (e.g. the database is open in the CLI) and quits. */
 function fail(title: string, e: unknown): never {
-  const message = e instanceof TesseraError ? describeError(e.toApiError()) : e instanceof Error ? e.message : String(e)
-  dialog.showErrorBox(title, message)
-  app.exit(1)
+  if (!failed) {
+    failed = true
+    dialog.showErrorBox(title, describeError(toApiError(e)))
+    app.exit(1)
+  }
   throw e
 }
 
@@ -81,7 +85,7 @@ function installMenu(t: Tessera): void {
                   defaultPath: path.join(documents, `tessera-backup-${today}.db`),
                   filters: [{ name: 'Tessera database', extensions: ['db'] }],
                 }),
-              run: (outFile) => t.dispatch('backup.create', { outFile }) as ReturnType<typeof t.dispatch>,
+              run: (outFile) => t.dispatch('backup.create', { outFile }),
               done: (v) => {
                 const b = v as { file: string; bytes: number }
                 return `Backup written to ${b.file} (${(b.bytes / 1024 / 1024).toFixed(1)} MB).`
@@ -138,7 +142,7 @@ if (!app.requestSingleInstanceLock()) {
       try {
         tessera = openDatabase()
       } catch (e) {
-        fail('Tessera cannot open its database', e instanceof TesseraError ? e : new TesseraError(toApiError(e).code, toApiError(e).message))
+        fail('Tessera cannot open its database', e)
       }
       hardenSession(session.defaultSession, devServerUrl)
       protocol.handle(APP_SCHEME, (request) => handleAppRequest(request, rendererDir))

@@ -17,7 +17,11 @@ export interface IpcMainLike {
 }
 
 export interface DispatchLike {
-  dispatch(op: string, input: unknown, call?: { progress?: (e: ProgressEvent) => void }): Promise<Result<unknown>>
+  dispatch(
+    op: string,
+    input: unknown,
+    call?: { progress?: (e: ProgressEvent) => void },
+  ): Promise<Result<unknown>>
 }
 
 export type SenderValidator = (event: InvokeEventLike) => boolean
@@ -38,7 +42,8 @@ const forbiddenSender: Result<never> = {
   error: { code: 'forbidden', message: 'This call did not come from the Tessera window and was refused' },
 }
 
-const validCallId = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 && v.length <= 64 ? v : null)
+const validCallId = (v: unknown): string | null =>
+  typeof v === 'string' && v.length > 0 && v.length <= 64 ? v : null
 
 /**
  * One `ipcMain.handle` per contract op on channel `tessera:<op>`. Each checks the sender, then hands
@@ -46,7 +51,11 @@ const validCallId = (v: unknown): string | null => (typeof v === 'string' && v.l
  * and returns a `Result`, so typed errors cross IPC as data. Progress goes back to the calling page
  * only. Returns a function that removes the handlers.
  */
-export function registerIpcHandlers(ipcMain: IpcMainLike, tessera: DispatchLike, validateSender: SenderValidator): () => void {
+export function registerIpcHandlers(
+  ipcMain: IpcMainLike,
+  tessera: DispatchLike,
+  validateSender: SenderValidator,
+): () => void {
   const channels = opNames.map((op) => {
     const channel = ipcChannelFor(op)
     ipcMain.handle(channel, async (event, input, rawCallId) => {

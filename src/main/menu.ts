@@ -22,7 +22,11 @@ export function menuTemplate(actions: MenuActions, ctx: MenuContext): MenuItemCo
     label: '&File',
     submenu: [
       { label: 'Back Up Database…', accelerator: 'CmdOrCtrl+Shift+B', click: () => actions.backupDatabase() },
-      { label: 'Export Results as CSV…', accelerator: 'CmdOrCtrl+Shift+E', click: () => actions.exportResultsCsv() },
+      {
+        label: 'Export Results as CSV…',
+        accelerator: 'CmdOrCtrl+Shift+E',
+        click: () => actions.exportResultsCsv(),
+      },
       { type: 'separator' },
       { label: 'Open Data Folder', click: () => actions.openDataFolder() },
       { type: 'separator' },
@@ -44,7 +48,13 @@ export function menuTemplate(actions: MenuActions, ctx: MenuContext): MenuItemCo
   const view: MenuItemConstructorOptions = {
     label: '&View',
     submenu: [
-      ...(ctx.isDev ? ([{ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' }] as MenuItemConstructorOptions[]) : []),
+      ...(ctx.isDev
+        ? ([
+            { role: 'reload' },
+            { role: 'toggleDevTools' },
+            { type: 'separator' },
+          ] as MenuItemConstructorOptions[])
+        : []),
       { role: 'resetZoom' },
       { role: 'zoomIn' },
       { role: 'zoomOut' },
@@ -54,7 +64,12 @@ export function menuTemplate(actions: MenuActions, ctx: MenuContext): MenuItemCo
   }
   const window: MenuItemConstructorOptions = {
     label: '&Window',
-    submenu: [{ role: 'minimize' }, ...(ctx.isMac ? ([{ role: 'zoom' }, { role: 'front' }] as MenuItemConstructorOptions[]) : [{ role: 'close' } as MenuItemConstructorOptions])],
+    submenu: [
+      { role: 'minimize' },
+      ...(ctx.isMac
+        ? ([{ role: 'zoom' }, { role: 'front' }] as MenuItemConstructorOptions[])
+        : [{ role: 'close' } as MenuItemConstructorOptions]),
+    ],
   }
   const help: MenuItemConstructorOptions = {
     label: '&Help',
@@ -62,7 +77,20 @@ export function menuTemplate(actions: MenuActions, ctx: MenuContext): MenuItemCo
     submenu: [{ label: 'About Tessera', click: () => actions.about() }],
   }
   const appMenu: MenuItemConstructorOptions[] = ctx.isMac
-    ? [{ label: 'Tessera', submenu: [{ role: 'about' }, { type: 'separator' }, { role: 'hide' }, { role: 'hideOthers' }, { role: 'unhide' }, { type: 'separator' }, { role: 'quit' }] }]
+    ? [
+        {
+          label: 'Tessera',
+          submenu: [
+            { role: 'about' },
+            { type: 'separator' },
+            { role: 'hide' },
+            { role: 'hideOthers' },
+            { role: 'unhide' },
+            { type: 'separator' },
+            { role: 'quit' },
+          ],
+        },
+      ]
     : []
   return [...appMenu, file, edit, view, window, help]
 }

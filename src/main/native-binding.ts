@@ -27,14 +27,22 @@ export const DEV_NATIVE_BINDING = path.join('.native', 'electron', 'better_sqlit
 export function resolveNativeBinding(env: NativeBindingEnv): string | undefined {
   if (!env.electronVersion) return undefined
   const file = env.isPackaged
-    ? path.join(env.resourcesPath, 'app.asar.unpacked', 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node')
+    ? path.join(
+        env.resourcesPath,
+        'app.asar.unpacked',
+        'node_modules',
+        'better-sqlite3',
+        'build',
+        'Release',
+        'better_sqlite3.node',
+      )
     : path.join(env.appPath, DEV_NATIVE_BINDING)
   if (!env.exists(file)) {
     throw new NativeBindingMissing(
       env.isPackaged
         ? `This installation is incomplete: ${file} is missing. Reinstall Tessera.`
         : `The database driver is not built for Electron ${env.electronVersion} (${file} is missing). ` +
-          'Run `npm run rebuild:electron` (needs internet), or use `npm run start:web` to run the app in a browser.',
+            'Run `npm run rebuild:electron` (needs internet), or use `npm run start:web` to run the app in a browser.',
     )
   }
   return file

@@ -13,7 +13,10 @@ export const APP_SCHEME_PRIVILEGES = {
 } as const
 
 const notFound = (): Response =>
-  new Response('Not found', { status: 404, headers: { ...securityHeaders(), 'content-type': 'text/plain; charset=utf-8' } })
+  new Response('Not found', {
+    status: 404,
+    headers: { ...securityHeaders(), 'content-type': 'text/plain; charset=utf-8' },
+  })
 
 /**
  * Serves the built renderer for `app://tessera/<path>`, with the same path-traversal rule and the

@@ -7,7 +7,11 @@ import { isAppUrl, isSafeExternalUrl } from './app-url'
  */
 
 /** Camera (and microphone) for evidence photos and clips, for the app's own pages only; nothing else. */
-export function isPermissionAllowed(permission: string, requestingUrl: string, devServerUrl?: string): boolean {
+export function isPermissionAllowed(
+  permission: string,
+  requestingUrl: string,
+  devServerUrl?: string,
+): boolean {
   return permission === 'media' && isAppUrl(requestingUrl, devServerUrl)
 }
 

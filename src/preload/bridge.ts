@@ -1,4 +1,10 @@
-import { IPC_PROGRESS_CHANNEL, ipcChannelFor, unknownOperation, type ProgressMessage, type TesseraBridge } from '../contract/bridge'
+import {
+  IPC_PROGRESS_CHANNEL,
+  ipcChannelFor,
+  unknownOperation,
+  type ProgressMessage,
+  type TesseraBridge,
+} from '../contract/bridge'
 import type { Result } from '../contract/errors'
 
 /** The part of `ipcRenderer` the bridge uses (a fake in tests). */

@@ -9,7 +9,11 @@ import { securityHeaders } from './csp'
 
 /** What the handler needs from an open Tessera: the untyped, validating entry point. */
 export interface Dispatcher {
-  dispatch(op: string, input: unknown, call?: { progress?: (e: ProgressEvent) => void; signal?: AbortSignal }): Promise<Result<unknown>>
+  dispatch(
+    op: string,
+    input: unknown,
+    call?: { progress?: (e: ProgressEvent) => void; signal?: AbortSignal },
+  ): Promise<Result<unknown>>
 }
 
 export interface HandlerOptions {
@@ -26,9 +30,17 @@ export interface HandlerOptions {
 
 export const DEFAULT_MAX_BODY_BYTES = 40 * 1024 * 1024
 
-const apiError = (code: ApiError['code'], message: string): Result<never> => ({ ok: false, error: { code, message } })
+const apiError = (code: ApiError['code'], message: string): Result<never> => ({
+  ok: false,
+  error: { code, message },
+})
 
-function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  extra: Record<string, string> = {},
+): void {
   const payload = JSON.stringify(body)
   res.writeHead(status, {
     ...securityHeaders(),
@@ -40,7 +52,12 @@ function sendJson(res: ServerResponse, status: number, body: unknown, extra: Rec
   res.end(payload)
 }
 
-function sendText(res: ServerResponse, status: number, text: string, extra: Record<string, string> = {}): void {
+function sendText(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  extra: Record<string, string> = {},
+): void {
   res.writeHead(status, {
     ...securityHeaders(),
     'content-type': 'text/plain; charset=utf-8',
@@ -79,6 +96,9 @@ export function hostAllowed(req: IncomingMessage, allowed: ReadonlySet<string>):
 
 class BodyTooLarge extends Error {}
 
+const formatBytes = (n: number): string =>
+  n >= 1024 * 1024 ? `${Math.round(n / 1024 / 1024)} MB` : `${Math.ceil(n / 1024)} KB`
+
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'])
@@ -89,10 +109,11 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     const chunks: Buffer[] = []
     let size = 0
     req.on('data', (chunk: Buffer) => {
+      if (size > limit) return // already refused: discard the rest until the socket closes
       size += chunk.length
       if (size > limit) {
+        chunks.length = 0
         reject(new BodyTooLarge())
-        req.destroy()
         return
       }
       chunks.push(chunk)
@@ -109,15 +130,23 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
  * Transport-level refusals (wrong host, no token, body too big) use HTTP status codes, still with a
  * `Result` body so clients can show the message.
  */
-export function createRequestHandler(opts: HandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
+export function createRequestHandler(
+  opts: HandlerOptions,
+): (req: IncomingMessage, res: ServerResponse) => void {
   const limit = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, op: string): Promise<void> {
-    if (req.method !== 'POST') return sendJson(res, 405, apiError('validation', 'Use POST for API calls'), { allow: 'POST' })
+    if (req.method !== 'POST')
+      return sendJson(res, 405, apiError('validation', 'Use POST for API calls'), { allow: 'POST' })
     if (!tokenMatches(req.headers.authorization, opts.token)) {
-      return sendJson(res, 401, apiError('forbidden', 'Missing or wrong access token: open the address printed by `tessera serve`'), {
-        'www-authenticate': 'Bearer',
-      })
+      return sendJson(
+        res,
+        401,
+        apiError('forbidden', 'Missing or wrong access token: open the address printed by `tessera serve`'),
+        {
+          'www-authenticate': 'Bearer',
+        },
+      )
     }
     const type = req.headers['content-type'] ?? ''
     if (!/^application\/json\b/i.test(type)) {
@@ -129,8 +158,14 @@ export function createRequestHandler(opts: HandlerOptions): (req: IncomingMessag
       input = body.length ? JSON.parse(body.toString('utf8')) : undefined
     } catch (e) {
       if (e instanceof BodyTooLarge) {
-        res.setHeader('connection', 'close')
-        return sendJson(res, 413, apiError('validation', `The request is larger than ${Math.round(limit / 1024 / 1024)} MB`))
+        // Answer first, then drop the connection rather than read the rest of an oversized upload.
+        res.once('finish', () => req.destroy())
+        return sendJson(
+          res,
+          413,
+          apiError('validation', `The request is larger than ${formatBytes(limit)}`),
+          { connection: 'close' },
+        )
       }
       return sendJson(res, 400, apiError('validation', 'The request body is not valid JSON'))
     }
@@ -141,11 +176,18 @@ export function createRequestHandler(opts: HandlerOptions): (req: IncomingMessag
     })
 
     if ((req.headers.accept ?? '').includes(NDJSON)) {
-      res.writeHead(200, { ...securityHeaders(), 'content-type': `${NDJSON}; charset=utf-8`, 'cache-control': 'no-store' })
+      res.writeHead(200, {
+        ...securityHeaders(),
+        'content-type': `${NDJSON}; charset=utf-8`,
+        'cache-control': 'no-store',
+      })
       const write = (line: StreamLine): void => {
         if (!res.writableEnded) res.write(JSON.stringify(line) + '\n')
       }
-      const result = await opts.tessera.dispatch(op, input, { progress: (event) => write({ type: 'progress', event }), signal: abort.signal })
+      const result = await opts.tessera.dispatch(op, input, {
+        progress: (event) => write({ type: 'progress', event }),
+        signal: abort.signal,
+      })
       write({ type: 'result', result })
       res.end()
       return
@@ -155,7 +197,8 @@ export function createRequestHandler(opts: HandlerOptions): (req: IncomingMessag
   }
 
   async function handleStatic(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed', { allow: 'GET, HEAD' })
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return sendText(res, 405, 'Method not allowed', { allow: 'GET, HEAD' })
     const file = resolveStaticPath(opts.staticDir, pathname)
     if (!file) return sendText(res, 404, 'Not found')
     let stat: fs.Stats
@@ -178,7 +221,11 @@ export function createRequestHandler(opts: HandlerOptions): (req: IncomingMessag
   return (req, res) => {
     const run = async (): Promise<void> => {
       if (!hostAllowed(req, opts.allowedHosts())) {
-        return sendJson(res, 403, apiError('forbidden', 'This Tessera server only answers to its own address'))
+        return sendJson(
+          res,
+          403,
+          apiError('forbidden', 'This Tessera server only answers to its own address'),
+        )
       }
       let pathname: string
       try {

@@ -41,7 +41,13 @@ export async function serveTessera(tessera: Dispatcher, opts: ServeOptions = {})
   const staticDir = path.resolve(opts.staticDir ?? defaultRendererDir())
   let allowed: ReadonlySet<string> = new Set()
   const server = http.createServer(
-    createRequestHandler({ tessera, token, staticDir, allowedHosts: () => allowed, maxBodyBytes: opts.maxBodyBytes }),
+    createRequestHandler({
+      tessera,
+      token,
+      staticDir,
+      allowedHosts: () => allowed,
+      maxBodyBytes: opts.maxBodyBytes,
+    }),
   )
   // Long uploads on slow old laptops: no request timeout, but don't keep idle sockets forever.
   server.requestTimeout = 0
@@ -77,7 +83,9 @@ export interface StartServerOptions extends ServeOptions, Omit<OpenTesseraOption
 export async function startServer(opts: StartServerOptions): Promise<RunningServer & { tessera: Tessera }> {
   const staticDir = path.resolve(opts.staticDir ?? defaultRendererDir())
   if (!fs.existsSync(path.join(staticDir, 'index.html'))) {
-    throw new Error(`The app's user interface is not built (no ${path.join(staticDir, 'index.html')}): run \`npm run build\` first`)
+    throw new Error(
+      `The app's user interface is not built (no ${path.join(staticDir, 'index.html')}): run \`npm run build\` first`,
+    )
   }
   const { port, token, maxBodyBytes, staticDir: _s, ...openOpts } = opts
   const tessera = openTessera(openOpts)

@@ -20,7 +20,8 @@ const MIME_TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 }
 
-export const mimeTypeOf = (file: string): string => MIME_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream'
+export const mimeTypeOf = (file: string): string =>
+  MIME_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream'
 
 /**
  * Maps a URL path to a file inside `root`, or null when the path would leave `root` (`..`, encoded
@@ -48,7 +49,9 @@ export function resolveStaticPath(root: string, urlPath: string): string | null 
  * (which names the current hashes) must always be fetched fresh.
  */
 export function cacheControlFor(file: string): string {
-  return /[\\/]assets[\\/]/.test(file) && !file.endsWith('.html') ? 'public, max-age=31536000, immutable' : 'no-cache'
+  return /[\\/]assets[\\/]/.test(file) && !file.endsWith('.html')
+    ? 'public, max-age=31536000, immutable'
+    : 'no-cache'
 }
 
 /** `out/renderer` of this checkout: where `electron-vite build` puts the UI. */

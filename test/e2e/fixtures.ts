@@ -17,21 +17,30 @@ export interface TesseraServer {
 const repoRoot = path.resolve(import.meta.dirname, '..', '..')
 
 /** Starts the real CLI, `tessera serve --port 0`, and waits for the URL it prints. */
-async function startServer(dbFile: string): Promise<{ server: TesseraServer; child: ChildProcess; output: () => string }> {
+async function startServer(
+  dbFile: string,
+): Promise<{ server: TesseraServer; child: ChildProcess; output: () => string }> {
   if (!fs.existsSync(path.join(repoRoot, 'out', 'renderer', 'index.html'))) {
     throw new Error('The UI is not built: run `npm run build` before the e2e tests')
   }
   const started = Date.now()
-  const child = spawn(process.execPath, ['bin/tessera.mjs', '--db', dbFile, 'serve', '--port', '0', '--no-open'], {
-    cwd: repoRoot,
-    env: { ...process.env, TESSERA_PASSPHRASE: 'e2e passphrase' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child = spawn(
+    process.execPath,
+    ['bin/tessera.mjs', '--db', dbFile, 'serve', '--port', '0', '--no-open'],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, TESSERA_PASSPHRASE: 'e2e passphrase' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   let out = ''
   child.stdout.on('data', (d: Buffer) => (out += d.toString()))
   child.stderr.on('data', (d: Buffer) => (out += d.toString()))
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`tessera serve printed no URL within 30 s:\n${out}`)), 30_000)
+    const timer = setTimeout(
+      () => reject(new Error(`tessera serve printed no URL within 30 s:\n${out}`)),
+      30_000,
+    )
     const check = (): void => {
       const m = /http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+/.exec(out)
       if (m) {
@@ -71,7 +80,8 @@ export const test = base.extend<{ server: TesseraServer; app: Page }>({
       await use(server)
     } finally {
       await stop(child)
-      if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach('tessera-serve.log', { body: output(), contentType: 'text/plain' })
+      if (testInfo.status !== testInfo.expectedStatus)
+        await testInfo.attach('tessera-serve.log', { body: output(), contentType: 'text/plain' })
       fs.rmSync(dir, { recursive: true, force: true })
     }
   },

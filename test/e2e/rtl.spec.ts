@@ -1,7 +1,10 @@
 import { test, expect } from './fixtures'
 import { AppPage } from './pages/app-page'
 
-test('Arabic renders right-to-left: dir=rtl on <html> and the navigation on the right', async ({ app, page }) => {
+test('Arabic renders right-to-left: dir=rtl on <html> and the navigation on the right', async ({
+  app,
+  page,
+}) => {
   const ui = new AppPage(app)
   const width = page.viewportSize()?.width ?? 1280
   await ui.setUp({ name: 'Northside Skills Trust' })

@@ -18,7 +18,9 @@ for (const viewport of [
     const shot = async (name: string): Promise<void> => {
       const file = testInfo.outputPath(`${viewport.width}x${viewport.height}-${name}.png`)
       await page.screenshot({ path: file })
-      const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')
+      const overflow = await page.evaluate(
+        'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+      )
       expect(overflow, `${name} is wider than the window`).toBeLessThanOrEqual(0)
     }
     const ui = new AppPage(app)

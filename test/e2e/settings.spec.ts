@@ -23,7 +23,9 @@ test('Settings edits the organization, and the change is saved', async ({ app, p
 
   await page.reload()
   await ui.open('settings')
-  await expect(page.locator('form').getByLabel('Organization name')).toHaveValue('Northside Skills & Trades Trust')
+  await expect(page.locator('form').getByLabel('Organization name')).toHaveValue(
+    'Northside Skills & Trades Trust',
+  )
   await expect(page.locator('form').getByLabel('Contact email')).toHaveValue('hello@northside.example')
   await expect(page.locator('form').getByLabel('Description')).toHaveValue('Evening classes in welding.')
   await ui.open('start')

@@ -4,13 +4,22 @@ import { AppPage } from './pages/app-page'
 
 const LOGO = path.join(import.meta.dirname, 'files', 'logo.png')
 
-test('first-run setup through the UI leads to a dashboard showing the organization', async ({ app, page, server }, testInfo) => {
+test('first-run setup through the UI leads to a dashboard showing the organization', async ({
+  app,
+  page,
+  server,
+}, testInfo) => {
   const opened = Date.now()
   const ui = new AppPage(app)
   await expect(page.getByLabel('Organization name')).toBeEditable()
   // Reported, not asserted: from spawning `tessera serve` to a usable first screen.
-  testInfo.annotations.push({ type: 'first screen usable (ms)', description: String(server.startupMs + (Date.now() - opened)) })
-  console.log(`tessera serve start → URL: ${server.startupMs} ms; URL → setup form usable: ${Date.now() - opened} ms`)
+  testInfo.annotations.push({
+    type: 'first screen usable (ms)',
+    description: String(server.startupMs + (Date.now() - opened)),
+  })
+  console.log(
+    `tessera serve start → URL: ${server.startupMs} ms; URL → setup form usable: ${Date.now() - opened} ms`,
+  )
 
   await ui.setUp({
     name: '  Coopérative Al-Amal — الأمل  ',
@@ -34,7 +43,10 @@ test('first-run setup through the UI leads to a dashboard showing the organizati
   await expect(page.locator('.topbar-org')).toHaveText('Coopérative Al-Amal — الأمل')
 })
 
-test('setup errors are shown next to their fields and in a summary that leads to them', async ({ app, page }) => {
+test('setup errors are shown next to their fields and in a summary that leads to them', async ({
+  app,
+  page,
+}) => {
   const name = page.getByLabel('Organization name')
   await page.getByRole('button', { name: 'Set up Tessera' }).click()
   const summary = page.getByRole('alert').filter({ hasText: 'Please correct the fields below.' })
@@ -48,7 +60,9 @@ test('setup errors are shown next to their fields and in a summary that leads to
   await page.getByLabel('Web address').fill('ftp://files.example')
   await page.getByRole('button', { name: 'Set up Tessera' }).click()
   await expect(page.getByLabel('Contact email')).toHaveAccessibleDescription(/Enter a valid email address/)
-  await expect(page.getByLabel('Web address')).toHaveAccessibleDescription(/Enter a web address starting with https:\/\//)
+  await expect(page.getByLabel('Web address')).toHaveAccessibleDescription(
+    /Enter a web address starting with https:\/\//,
+  )
   await expect(name).not.toHaveAttribute('aria-invalid', 'true')
   await summary.getByRole('button', { name: /Contact email/ }).click()
   await expect(page.getByLabel('Contact email')).toBeFocused()
@@ -60,7 +74,12 @@ test('setup errors are shown next to their fields and in a summary that leads to
   await expect(new AppPage(app).navLink('start')).toHaveAttribute('aria-current', 'page')
 })
 
-test('the access token is taken from the address once, and a page without it explains what to do', async ({ app, page, server, browser }) => {
+test('the access token is taken from the address once, and a page without it explains what to do', async ({
+  app,
+  page,
+  server,
+  browser,
+}) => {
   await expect(page.getByRole('heading', { level: 1, name: 'Welcome to Tessera' })).toBeVisible()
   expect(page.url()).not.toContain('token')
   await page.reload() // sessionStorage keeps it for this tab

@@ -25,7 +25,8 @@ function openInBrowser(url: string): void {
 
 function parsePort(value: string): number {
   const n = Number(value)
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new TesseraError('validation', `--port must be a number from 0 to 65535, not "${value}"`)
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new TesseraError('validation', `--port must be a number from 0 to 65535, not "${value}"`)
   return n
 }
 
@@ -35,7 +36,9 @@ export const DEFAULT_SERVE_PORT = 4317
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
-    .description('run the app in a web browser on this computer (127.0.0.1 only, with a secret per-run token)')
+    .description(
+      'run the app in a web browser on this computer (127.0.0.1 only, with a secret per-run token)',
+    )
     .option('--port <n>', `port to listen on; 0 picks a free one (default ${DEFAULT_SERVE_PORT})`, parsePort)
     .option('--no-open', 'do not open a browser, just print the address')
     .action(async (o: { port?: number; open: boolean }, cmd: Command) => {
@@ -47,13 +50,26 @@ export function registerServeCommand(program: Command): void {
         actor: g.as,
       }).catch((e: unknown) => {
         if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-          throw new TesseraError('conflict', `Port ${o.port ?? DEFAULT_SERVE_PORT} is in use (another Tessera?): pick another with --port, or --port 0 for any free one`)
+          throw new TesseraError(
+            'conflict',
+            `Port ${o.port ?? DEFAULT_SERVE_PORT} is in use (another Tessera?): pick another with --port, or --port 0 for any free one`,
+          )
         }
         throw e
       })
-      if (g.json) process.stdout.write(JSON.stringify({ url: server.url, origin: server.origin, token: server.token, databaseFile: server.tessera.ctx.database.file }) + '\n')
+      if (g.json)
+        process.stdout.write(
+          JSON.stringify({
+            url: server.url,
+            origin: server.origin,
+            token: server.token,
+            databaseFile: server.tessera.ctx.database.file,
+          }) + '\n',
+        )
       else {
-        process.stdout.write(`Tessera is running. Open this address in a browser on this computer:\n\n  ${server.url}\n\n`)
+        process.stdout.write(
+          `Tessera is running. Open this address in a browser on this computer:\n\n  ${server.url}\n\n`,
+        )
         process.stdout.write(`Database: ${server.tessera.ctx.database.file}\nPress Ctrl-C to stop.\n`)
       }
       if (o.open) openInBrowser(server.url)

@@ -13,7 +13,8 @@ export interface HttpTransportOptions {
 export const NDJSON = 'application/x-ndjson'
 
 /** One line of a streamed (NDJSON) response: progress lines, then exactly one result line. */
-export type StreamLine = { type: 'progress'; event: ProgressEvent } | { type: 'result'; result: Result<unknown> }
+export type StreamLine =
+  { type: 'progress'; event: ProgressEvent } | { type: 'result'; result: Result<unknown> }
 
 const transportError = (message: string, details?: Record<string, unknown>): Result<never> => {
   const error: ApiError = { code: 'internal', message }
@@ -53,14 +54,21 @@ export function httpTransport(opts: HttpTransportOptions): Transport {
       try {
         body = await response.json()
       } catch {
-        return transportError(`Tessera answered HTTP ${response.status} without a result`, { status: response.status })
+        return transportError(`Tessera answered HTTP ${response.status} without a result`, {
+          status: response.status,
+        })
       }
-      return isResult(body) ? body : transportError(`Tessera answered HTTP ${response.status} with an unexpected body`)
+      return isResult(body)
+        ? body
+        : transportError(`Tessera answered HTTP ${response.status} with an unexpected body`)
     },
   }
 }
 
-async function readStream(body: ReadableStream<Uint8Array>, onProgress: (e: ProgressEvent) => void): Promise<Result<unknown>> {
+async function readStream(
+  body: ReadableStream<Uint8Array>,
+  onProgress: (e: ProgressEvent) => void,
+): Promise<Result<unknown>> {
   const reader = body.getReader()
   const decoder = new TextDecoder()
   let buffered = ''

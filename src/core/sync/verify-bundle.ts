@@ -187,6 +187,10 @@ async function verifyWith(
   if (!cardKey || cardKey.kid !== jwsHeader.kid)
     throw failed('The bundle says it is from a device whose key did not sign it')
 
+  if (sender.deviceId === opts.deviceId) {
+    throw failed('This bundle was exported by this very installation; import it where it is meant to go')
+  }
+
   // 4. Known, trusted, not revoked.
   let trustOnApply = false
   if (known) {
@@ -242,8 +246,6 @@ async function verifyWith(
       `This bundle was made for installation ${manifest.to.deviceId}, not this one (${opts.deviceId})`,
     )
   }
-  if (sender.deviceId === opts.deviceId)
-    throw failed('This bundle was exported by this very installation; import it at the hub')
   if (manifest.type === 'field-export') {
     if (opts.identity?.role !== 'hub') {
       throw failed(

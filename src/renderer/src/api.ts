@@ -40,7 +40,11 @@ export type TransportKind = 'ipc' | 'http'
 function connect(): { api: Client; kind: TransportKind; hasToken: boolean } {
   if (window.tessera) return { api: createClient(ipcTransport(window.tessera)), kind: 'ipc', hasToken: true }
   const token = takeToken()
-  return { api: createClient(httpTransport({ baseUrl: window.location.origin, token: token ?? '' })), kind: 'http', hasToken: token !== null }
+  return {
+    api: createClient(httpTransport({ baseUrl: window.location.origin, token: token ?? '' })),
+    kind: 'http',
+    hasToken: token !== null,
+  }
 }
 
 const connection = connect()

@@ -21,7 +21,10 @@ export function App(): ReactNode {
     if (current.error.code === 'forbidden') return <AccessProblem />
     return (
       <BareLayout>
-        <EmptyState title={t('errors.loadFailed')} action={<Button onClick={() => void refresh()}>{t('common.retry')}</Button>}>
+        <EmptyState
+          title={t('errors.loadFailed')}
+          action={<Button onClick={() => void refresh()}>{t('common.retry')}</Button>}
+        >
           <p>{current.error.message}</p>
         </EmptyState>
       </BareLayout>
@@ -50,11 +53,15 @@ function Loading(): ReactNode {
 function SkipLink(): ReactNode {
   const { t } = useTranslation()
   return (
-    <a className="skip-link" href="#main" onClick={(e) => {
-      // A plain #main would be taken for a route by the hash router.
-      e.preventDefault()
-      document.getElementById('main')?.focus()
-    }}>
+    <a
+      className="skip-link"
+      href="#main"
+      onClick={(e) => {
+        // A plain #main would be taken for a route by the hash router.
+        e.preventDefault()
+        document.getElementById('main')?.focus()
+      }}
+    >
       {t('app.skipToContent')}
     </a>
   )
@@ -119,7 +126,12 @@ function Shell({ orgName }: { orgName: string }): ReactNode {
         <ul>
           {ROUTES.map((r) => (
             <li key={r.key}>
-              <Link to={r.path} className="nav-link" aria-current={r === route ? 'page' : undefined} data-nav={r.key}>
+              <Link
+                to={r.path}
+                className="nav-link"
+                aria-current={r === route ? 'page' : undefined}
+                data-nav={r.key}
+              >
                 <Icon name={r.key} />
                 <span>{t(`nav.${r.key}`)}</span>
               </Link>

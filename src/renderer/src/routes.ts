@@ -24,4 +24,5 @@ export const ROUTES: readonly Route[] = [
 ]
 
 /** The route for a path; unknown paths show Start. */
-export const routeFor = (path: string): Route => ROUTES.find((r) => path === r.path || path.startsWith(r.path + '/')) ?? ROUTES[0]!
+export const routeFor = (path: string): Route =>
+  ROUTES.find((r) => path === r.path || path.startsWith(r.path + '/')) ?? ROUTES[0]!

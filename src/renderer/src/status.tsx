@@ -7,9 +7,7 @@ import { asTesseraError } from './components/form-errors'
 export type SystemStatus = OpOutput<'system.status'>
 
 type StatusState =
-  | { state: 'loading' }
-  | { state: 'ready'; status: SystemStatus }
-  | { state: 'error'; error: TesseraError }
+  { state: 'loading' } | { state: 'ready'; status: SystemStatus } | { state: 'error'; error: TesseraError }
 
 interface StatusApi {
   current: StatusState

@@ -1,6 +1,15 @@
 import { expect, type Locator, type Page } from '@playwright/test'
 
-export const SCREENS = ['start', 'learners', 'rubrics', 'assess', 'credentials', 'verify', 'sync', 'settings'] as const
+export const SCREENS = [
+  'start',
+  'learners',
+  'rubrics',
+  'assess',
+  'credentials',
+  'verify',
+  'sync',
+  'settings',
+] as const
 export type ScreenKey = (typeof SCREENS)[number]
 
 /** The app as a user sees it: navigation, headings, the setup form. */
@@ -22,7 +31,13 @@ export class AppPage {
   }
 
   /** First-run setup through the form, then wait for the dashboard. */
-  async setUp(org: { name: string; url?: string; email?: string; description?: string; logo?: string }): Promise<void> {
+  async setUp(org: {
+    name: string
+    url?: string
+    email?: string
+    description?: string
+    logo?: string
+  }): Promise<void> {
     const p = this.page
     await expect(p.getByRole('heading', { level: 1, name: 'Welcome to Tessera' })).toBeVisible()
     await p.getByLabel('Organization name').fill(org.name)

@@ -7,7 +7,15 @@ export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   children: ReactNode
 }
 
-export function Button({ variant = 'secondary', busy = false, type = 'button', className, onClick, children, ...rest }: ButtonProps): ReactNode {
+export function Button({
+  variant = 'secondary',
+  busy = false,
+  type = 'button',
+  className,
+  onClick,
+  children,
+  ...rest
+}: ButtonProps): ReactNode {
   const guarded = (e: MouseEvent<HTMLButtonElement>): void => {
     if (busy) {
       e.preventDefault()

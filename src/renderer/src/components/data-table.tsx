@@ -24,11 +24,23 @@ export interface DataTableProps<T> {
  * A plain semantic table. The scroll container is a labelled, focusable region so keyboard users
  * can scroll a wide table too. (Long lists will add @tanstack/react-virtual around the body.)
  */
-export function DataTable<T>({ caption, columns, rows, rowKey, empty, captionHidden }: DataTableProps<T>): ReactNode {
+export function DataTable<T>({
+  caption,
+  columns,
+  rows,
+  rowKey,
+  empty,
+  captionHidden,
+}: DataTableProps<T>): ReactNode {
   const { t } = useTranslation()
   if (rows.length === 0) return <div className="table-empty">{empty ?? t('table.empty')}</div>
   return (
-    <div className="table-scroll" role="region" aria-label={typeof caption === 'string' ? caption : undefined} tabIndex={0}>
+    <div
+      className="table-scroll"
+      role="region"
+      aria-label={typeof caption === 'string' ? caption : undefined}
+      tabIndex={0}
+    >
       <table className="table">
         <caption className={captionHidden ? 'visually-hidden' : undefined}>{caption}</caption>
         <thead>

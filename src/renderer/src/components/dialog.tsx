@@ -26,7 +26,7 @@ export function Dialog({ open, title, onClose, children, actions }: DialogProps)
     if (!open && d.open) d.close()
   }, [open])
   return (
-    <dialog ref={ref} className="dialog" aria-labelledby={titleId} onClose={onClose} onCancel={onClose}>
+    <dialog ref={ref} className="dialog" aria-labelledby={titleId} onClose={onClose}>
       <h2 id={titleId} className="dialog-title">
         {title}
       </h2>

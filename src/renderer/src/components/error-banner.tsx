@@ -35,7 +35,11 @@ export function ErrorBanner({ error, issues = [], fields = {} }: ErrorBannerProp
             return (
               <li key={i}>
                 {f ? (
-                  <button type="button" className="link-button" onClick={() => document.getElementById(f.id)?.focus()}>
+                  <button
+                    type="button"
+                    className="link-button"
+                    onClick={() => document.getElementById(f.id)?.focus()}
+                  >
                     {f.label}: {issue.message}
                   </button>
                 ) : (

@@ -32,7 +32,12 @@ export interface PlacedIssue {
  * Splits an error's issues by form field: `prefix` is the part of the path the form does not show
  * (e.g. `['organization']` for `system.init`), and the next path element names the field.
  */
-export function placeIssues(error: TesseraError | null, prefix: readonly (string | number)[], fields: readonly string[], t: TFunction): PlacedIssue[] {
+export function placeIssues(
+  error: TesseraError | null,
+  prefix: readonly (string | number)[],
+  fields: readonly string[],
+  t: TFunction,
+): PlacedIssue[] {
   if (!error?.issues) return []
   return error.issues.map((issue: ErrorIssue) => {
     const startsWithPrefix = prefix.every((p, i) => issue.path[i] === p)

@@ -34,7 +34,16 @@ function readBase64(file: File): Promise<string> {
 }
 
 /** Choose an image from disk (keyboard operable: the native file input is the control), with a preview. */
-export function ImagePicker({ id, label, hint, value, onChange, previewAlt, error, maxBytes = 2 * 1024 * 1024 }: ImagePickerProps): ReactNode {
+export function ImagePicker({
+  id,
+  label,
+  hint,
+  value,
+  onChange,
+  previewAlt,
+  error,
+  maxBytes = 2 * 1024 * 1024,
+}: ImagePickerProps): ReactNode {
   const { t } = useTranslation()
   const [localError, setLocalError] = useState<string | null>(null)
   const input = useRef<HTMLInputElement>(null)
@@ -61,7 +70,11 @@ export function ImagePicker({ id, label, hint, value, onChange, previewAlt, erro
       )}
       <div className="image-picker">
         <div className="image-picker-preview">
-          {value ? <img src={dataUrlOf(value)} alt={previewAlt} /> : <span className="muted">{t('organization.noLogo')}</span>}
+          {value ? (
+            <img src={dataUrlOf(value)} alt={previewAlt} />
+          ) : (
+            <span className="muted">{t('organization.noLogo')}</span>
+          )}
         </div>
         <div className="image-picker-controls">
           {/* The native input does the work (keyboard, screen readers); its label is the visible button. */}
@@ -71,7 +84,9 @@ export function ImagePicker({ id, label, hint, value, onChange, previewAlt, erro
             type="file"
             className="file-input"
             accept={TYPES.join(',')}
-            aria-describedby={[hint ? ids.hint : null, shownError ? ids.error : null].filter(Boolean).join(' ') || undefined}
+            aria-describedby={
+              [hint ? ids.hint : null, shownError ? ids.error : null].filter(Boolean).join(' ') || undefined
+            }
             aria-invalid={shownError ? true : undefined}
             onChange={(e) => {
               void pick(e.target.files?.[0])

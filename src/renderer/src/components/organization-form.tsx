@@ -18,14 +18,26 @@ export interface OrganizationValues {
   logo: ImageValue | null
 }
 
-export const emptyOrganization: OrganizationValues = { name: '', url: '', email: '', description: '', logo: null }
+export const emptyOrganization: OrganizationValues = {
+  name: '',
+  url: '',
+  email: '',
+  description: '',
+  logo: null,
+}
 
 const FIELDS = ['name', 'url', 'email', 'description', 'logo'] as const
 
 /** Empty optional fields are sent as null (an empty string is not a URL or an email). */
 export function toOrganizationInput(v: OrganizationValues): OrganizationInput {
   const orNull = (s: string): string | null => (s.trim() === '' ? null : s.trim())
-  return { name: v.name, url: orNull(v.url), email: orNull(v.email), description: orNull(v.description), logo: v.logo }
+  return {
+    name: v.name,
+    url: orNull(v.url),
+    email: orNull(v.email),
+    description: orNull(v.description),
+    logo: v.logo,
+  }
 }
 
 export interface OrganizationFormProps {
@@ -40,12 +52,22 @@ export interface OrganizationFormProps {
 }
 
 /** The organization's details, used by first-run setup and by Settings. */
-export function OrganizationForm({ idPrefix, initial, submitLabel, busyLabel, issuePrefix, onSubmit }: OrganizationFormProps): ReactNode {
+export function OrganizationForm({
+  idPrefix,
+  initial,
+  submitLabel,
+  busyLabel,
+  issuePrefix,
+  onSubmit,
+}: OrganizationFormProps): ReactNode {
   const { t } = useTranslation()
   const [values, setValues] = useState<OrganizationValues>(initial)
   const [error, setError] = useState<TesseraError | null>(null)
   const [busy, setBusy] = useState(false)
-  const set = <K extends keyof OrganizationValues>(key: K) => (v: OrganizationValues[K]) => setValues((old) => ({ ...old, [key]: v }))
+  const set =
+    <K extends keyof OrganizationValues>(key: K) =>
+    (v: OrganizationValues[K]) =>
+      setValues((old) => ({ ...old, [key]: v }))
   const id = (field: string): string => `${idPrefix}-${field}`
   const labels: Record<(typeof FIELDS)[number], string> = {
     name: t('organization.name'),
@@ -60,7 +82,11 @@ export function OrganizationForm({ idPrefix, initial, submitLabel, busyLabel, is
     if (busy) return
     // The one rule worth checking before a round trip, so the message is in the user's language.
     if (values.name.trim() === '') {
-      setError(new TesseraError('validation', t('errors.fixFields'), { issues: [{ path: [...issuePrefix, 'name'], message: 'is required' }] }))
+      setError(
+        new TesseraError('validation', t('errors.fixFields'), {
+          issues: [{ path: [...issuePrefix, 'name'], message: 'is required' }],
+        }),
+      )
       return
     }
     setBusy(true)
@@ -81,13 +107,61 @@ export function OrganizationForm({ idPrefix, initial, submitLabel, busyLabel, is
   return (
     <form className="form" noValidate onSubmit={(e) => void submit(e)}>
       <ErrorBanner error={error} issues={placed} fields={bannerFields} />
-      <TextField id={id('name')} label={labels.name} hint={t('organization.nameHint')} value={values.name} onChange={set('name')} error={errs.name} required autoComplete="organization" maxLength={200} />
+      <TextField
+        id={id('name')}
+        label={labels.name}
+        hint={t('organization.nameHint')}
+        value={values.name}
+        onChange={set('name')}
+        error={errs.name}
+        required
+        autoComplete="organization"
+        maxLength={200}
+      />
       <div className="form-row">
-        <TextField id={id('url')} label={labels.url} hint={t('organization.urlHint')} value={values.url} onChange={set('url')} error={errs.url} type="url" dir="ltr" inputMode="url" autoComplete="url" />
-        <TextField id={id('email')} label={labels.email} hint={t('organization.emailHint')} value={values.email} onChange={set('email')} error={errs.email} type="email" dir="ltr" autoComplete="email" />
+        <TextField
+          id={id('url')}
+          label={labels.url}
+          hint={t('organization.urlHint')}
+          value={values.url}
+          onChange={set('url')}
+          error={errs.url}
+          type="url"
+          dir="ltr"
+          inputMode="url"
+          autoComplete="url"
+        />
+        <TextField
+          id={id('email')}
+          label={labels.email}
+          hint={t('organization.emailHint')}
+          value={values.email}
+          onChange={set('email')}
+          error={errs.email}
+          type="email"
+          dir="ltr"
+          autoComplete="email"
+        />
       </div>
-      <TextField id={id('description')} label={labels.description} hint={t('organization.descriptionHint')} value={values.description} onChange={set('description')} error={errs.description} multiline maxLength={2000} />
-      <ImagePicker id={id('logo')} label={labels.logo} hint={t('organization.logoHint')} value={values.logo} onChange={set('logo')} previewAlt={t('organization.logoPreviewAlt')} error={errs.logo} />
+      <TextField
+        id={id('description')}
+        label={labels.description}
+        hint={t('organization.descriptionHint')}
+        value={values.description}
+        onChange={set('description')}
+        error={errs.description}
+        multiline
+        maxLength={2000}
+      />
+      <ImagePicker
+        id={id('logo')}
+        label={labels.logo}
+        hint={t('organization.logoHint')}
+        value={values.logo}
+        onChange={set('logo')}
+        previewAlt={t('organization.logoPreviewAlt')}
+        error={errs.logo}
+      />
       <div className="form-actions">
         <Button type="submit" variant="primary" busy={busy}>
           {busy ? busyLabel : submitLabel}

@@ -4,7 +4,11 @@ import { EmptyState } from './empty-state'
 import { Screen } from './screen'
 
 /** A screen not built yet: its title and what it will offer. */
-export function PlaceholderScreen({ screen }: { screen: 'learners' | 'rubrics' | 'assess' | 'credentials' | 'verify' | 'sync' }): ReactNode {
+export function PlaceholderScreen({
+  screen,
+}: {
+  screen: 'learners' | 'rubrics' | 'assess' | 'credentials' | 'verify' | 'sync'
+}): ReactNode {
   const { t } = useTranslation()
   return (
     <Screen title={t(`screens.${screen}.title`)}>

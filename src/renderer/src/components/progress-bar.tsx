@@ -18,7 +18,15 @@ export function ProgressBar({ label, done, total }: ProgressBarProps): ReactNode
         <span>{label}</span>
         <span className="progress-value">{text}</span>
       </div>
-      <div className="progress-track" role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={max} aria-valuenow={now} aria-valuetext={text}>
+      <div
+        className="progress-track"
+        role="progressbar"
+        aria-label={label}
+        aria-valuemin={0}
+        aria-valuemax={max}
+        aria-valuenow={now}
+        aria-valuetext={text}
+      >
         <div className="progress-fill" style={{ inlineSize: `${(now / max) * 100}%` }} />
       </div>
     </div>

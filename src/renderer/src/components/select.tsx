@@ -18,7 +18,17 @@ export interface SelectProps extends Omit<SelectHTMLAttributes<HTMLSelectElement
   error?: ReactNode
 }
 
-export function Select({ id, label, value, options, onChange, hint, error, required, ...rest }: SelectProps): ReactNode {
+export function Select({
+  id,
+  label,
+  value,
+  options,
+  onChange,
+  hint,
+  error,
+  required,
+  ...rest
+}: SelectProps): ReactNode {
   return (
     <FieldFrame id={id} label={label} hint={hint} error={error} required={required}>
       <select

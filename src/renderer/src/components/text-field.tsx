@@ -1,7 +1,10 @@
 import type { InputHTMLAttributes, ReactNode } from 'react'
 import { describedBy, FieldFrame } from './field'
 
-export interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement & HTMLTextAreaElement>, 'onChange' | 'value'> {
+export interface TextFieldProps extends Omit<
+  InputHTMLAttributes<HTMLInputElement & HTMLTextAreaElement>,
+  'onChange' | 'value'
+> {
   id: string
   label: ReactNode
   value: string
@@ -16,7 +19,18 @@ export interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElemen
  * A labelled text input. People's and organizations' names come in any script, so user text is
  * `dir="auto"` unless the caller says otherwise (URLs and emails are always left-to-right).
  */
-export function TextField({ id, label, value, onChange, hint, error, multiline, required, dir = 'auto', ...rest }: TextFieldProps): ReactNode {
+export function TextField({
+  id,
+  label,
+  value,
+  onChange,
+  hint,
+  error,
+  multiline,
+  required,
+  dir = 'auto',
+  ...rest
+}: TextFieldProps): ReactNode {
   const common = {
     id,
     name: id,

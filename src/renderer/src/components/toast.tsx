@@ -44,7 +44,12 @@ export function ToastProvider({ children }: { children: ReactNode }): ReactNode 
       .map((x) => (
         <div key={x.id} className={`toast toast-${x.kind}`}>
           <p className="toast-message">{x.message}</p>
-          <button type="button" className="toast-dismiss" onClick={() => dismiss(x.id)} aria-label={t('common.dismiss')}>
+          <button
+            type="button"
+            className="toast-dismiss"
+            onClick={() => dismiss(x.id)}
+            aria-label={t('common.dismiss')}
+          >
             <span aria-hidden="true">×</span>
           </button>
         </div>

@@ -4,7 +4,8 @@ import type { OpInput, OpName, OpOutput } from '../../../contract/ops'
 import { api } from '../api'
 import { asTesseraError } from '../components/form-errors'
 
-export type OpState<T> = { status: 'loading' } | { status: 'ok'; value: T } | { status: 'error'; error: TesseraError }
+export type OpState<T> =
+  { status: 'loading' } | { status: 'ok'; value: T } | { status: 'error'; error: TesseraError }
 
 /**
  * Loads a read-only op for a screen and reloads when its input changes. Answers that arrive after a

@@ -54,7 +54,9 @@ export default function SettingsScreen(): ReactNode {
           value={i18n.language}
           options={LANGUAGES.map((l) => ({ value: l.code, label: l.name, lang: l.code }))}
           onChange={(code) => {
-            void changeLanguage(code as LanguageCode).then(() => toast.notify('info', t('settings.languageChanged', { lng: code })))
+            void changeLanguage(code as LanguageCode).then(() =>
+              toast.notify('info', t('settings.languageChanged', { lng: code })),
+            )
           }}
         />
       </section>

@@ -59,7 +59,13 @@ function Dashboard(): ReactNode {
     <Screen title={t('dashboard.title')} intro={org ? t('dashboard.welcome', { name: org.name }) : undefined}>
       {org && (
         <section className="card org-card" aria-label={org.name}>
-          {org.logo && <img className="org-logo" src={dataUrlOf(org.logo)} alt={t('organization.logoAlt', { name: org.name })} />}
+          {org.logo && (
+            <img
+              className="org-logo"
+              src={dataUrlOf(org.logo)}
+              alt={t('organization.logoAlt', { name: org.name })}
+            />
+          )}
           <div>
             <p className="org-name" dir="auto">
               {org.name}
