@@ -33,8 +33,8 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: [electron], patterns: [{ group: ['**/main/**', '**/preload/**', '**/renderer/**'], message: 'Core code may not depend on a front end.' }] }] },
   },
   {
-    // The shell's pure parts (src/main, src/preload) are unit-tested under Node, with fakes for Electron.
-    files: ['test/shell/**'],
+    // The shell's pure parts (src/main, src/preload) and the UI's components are unit-tested under Node.
+    files: ['test/shell/**', 'test/renderer/**'],
     rules: { 'no-restricted-imports': ['error', { paths: [electron] }] },
   },
   {

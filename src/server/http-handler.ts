@@ -215,7 +215,9 @@ export function createRequestHandler(
       'cache-control': cacheControlFor(file),
     })
     if (req.method === 'HEAD') return void res.end()
-    fs.createReadStream(file).pipe(res)
+    fs.createReadStream(file)
+      .on('error', () => res.destroy())
+      .pipe(res)
   }
 
   return (req, res) => {

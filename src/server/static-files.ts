@@ -54,7 +54,8 @@ export function cacheControlFor(file: string): string {
     : 'no-cache'
 }
 
-/** `out/renderer` of this checkout: where `electron-vite build` puts the UI. */
-export function defaultRendererDir(): string {
+/** `TESSERA_RENDERER_DIR`, else `out/renderer` of this checkout: where `electron-vite build` puts the UI. */
+export function defaultRendererDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.TESSERA_RENDERER_DIR) return path.resolve(env.TESSERA_RENDERER_DIR)
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'out', 'renderer')
 }

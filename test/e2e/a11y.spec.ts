@@ -17,6 +17,7 @@ async function expectNoSeriousViolations(page: Page, where: string): Promise<voi
 
 for (const language of ['en', 'ar'] as const) {
   test(`axe finds no serious or critical problems on any screen (${language})`, async ({ app, page }) => {
+    test.setTimeout(180_000) // ten screens, each analysed or photographed
     const ui = new AppPage(app)
     const errors: string[] = []
     page.on('console', (m) => {

@@ -14,6 +14,7 @@ for (const viewport of [
   { width: 1920, height: 1080 },
 ]) {
   test(`every screen at ${viewport.width}x${viewport.height}`, async ({ app, page }, testInfo) => {
+    test.setTimeout(180_000) // ten screens, each analysed or photographed
     await page.setViewportSize(viewport)
     const shot = async (name: string): Promise<void> => {
       const file = testInfo.outputPath(`${viewport.width}x${viewport.height}-${name}.png`)

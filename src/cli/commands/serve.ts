@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import type { Command } from 'commander'
+import { InvalidArgumentError, type Command } from 'commander'
 import { TesseraError } from '../../contract/errors'
 import { resolveDbFile } from '../../core/node/paths'
 import { startServer } from '../../server'
@@ -26,7 +26,7 @@ function openInBrowser(url: string): void {
 function parsePort(value: string): number {
   const n = Number(value)
   if (!Number.isInteger(n) || n < 0 || n > 65535)
-    throw new TesseraError('validation', `--port must be a number from 0 to 65535, not "${value}"`)
+    throw new InvalidArgumentError('must be a number from 0 to 65535')
   return n
 }
 

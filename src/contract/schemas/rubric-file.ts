@@ -81,14 +81,9 @@ const optional = (max: number) =>
 const numberField = (what = 'a number') => z.number({ message: `must be ${what}` })
 
 export const rubricItemId = str('an id')
-  .transform((s) => s.trim())
-  .pipe(
-    z
-      .string()
-      .min(1, 'is required')
-      .max(100, 'must be at most 100 characters')
-      .regex(RUBRIC_ID_PATTERN, 'use letters A-Z, digits and . _ - (starting with a letter or digit)'),
-  )
+  .min(1, 'is required')
+  .max(100, 'must be at most 100 characters')
+  .regex(RUBRIC_ID_PATTERN, 'use letters A-Z, digits and . _ - (starting with a letter or digit)')
 
 export const rubricLevelInput = z
   .object({
@@ -151,15 +146,11 @@ export const rubricContentInput = z
   .strict()
 export type RubricContentInput = z.input<typeof rubricContentInput>
 
-export const achievementType = str()
-  .transform((s) => s.trim())
-  .refine((s) => (ACHIEVEMENT_TYPES as readonly string[]).includes(s) || EXT_TYPE_PATTERN.test(s), {
+export const achievementType = str().refine((s) => (ACHIEVEMENT_TYPES as readonly string[]).includes(s) || EXT_TYPE_PATTERN.test(s), {
     message: 'must be an Open Badges 3.0 achievement type (Assessment, Certificate, Competency, License…) or "ext:Name"',
   })
 
-export const alignmentTargetType = str()
-  .transform((s) => s.trim())
-  .refine((s) => (ALIGNMENT_TARGET_TYPES as readonly string[]).includes(s) || EXT_TYPE_PATTERN.test(s), {
+export const alignmentTargetType = str().refine((s) => (ALIGNMENT_TARGET_TYPES as readonly string[]).includes(s) || EXT_TYPE_PATTERN.test(s), {
     message: `must be one of ${ALIGNMENT_TARGET_TYPES.join(', ')} or "ext:Name"`,
   })
 
@@ -278,10 +269,11 @@ export type ParsedRubricFile =
 export function parseRubricFile(input: string | unknown): ParsedRubricFile {
   let json: unknown = input
   if (typeof input === 'string') {
+    const text = input.replace(/^\uFEFF/, '')
     try {
-      json = JSON.parse(input.replace(/^\uFEFF/, ''))
+      json = JSON.parse(text)
     } catch (e) {
-      return { ok: false, message: `not valid JSON: ${(e as Error).message}`, issues: [] }
+      return { ok: false, message: `not valid JSON: ${withLineAndColumn((e as Error).message, text)}`, issues: [] }
     }
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
@@ -297,13 +289,26 @@ export function parseRubricFile(input: string | unknown): ParsedRubricFile {
   }
   const r = rubricFile.safeParse(json)
   if (r.success) return { ok: true, value: r.data }
-  const issues = r.error.issues.map((i) => ({
-    path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
-    message: i.message,
-  }))
+  const issues = r.error.issues.flatMap((i) => {
+    const path = i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))
+    // One issue per unknown field, at the field itself: "criteria[0].wieght: is not a field …".
+    if (i.code === 'unrecognized_keys')
+      return i.keys.map((k) => ({ path: [...path, k], message: 'is not a field of the rubric format (misspelt?)' }))
+    return [{ path, message: i.message }]
+  })
   return {
     ok: false,
     message: `not a valid rubric file (${issues.length} problem${issues.length === 1 ? '' : 's'})`,
     issues,
   }
+}
+
+/** "… at position 812" → "… at position 812 (line 31, column 7)": people open files at a line. */
+function withLineAndColumn(message: string, text: string): string {
+  const m = /at position (\d+)/.exec(message)
+  if (!m || /line \d+/.test(message)) return message
+  const before = text.slice(0, Number(m[1]))
+  const line = before.split('\n').length
+  const column = before.length - before.lastIndexOf('\n')
+  return `${message} (line ${line}, column ${column})`
 }

@@ -125,7 +125,7 @@ export function validateRubricContent(content: unknown): RubricContentIssue[] {
       } else if (levelIndexById.get(c.minLevelId) === 0) {
         add(at('minLevelId'), 'must be above the lowest level, otherwise every score meets it')
       }
-    } else if (c.minLevelId !== null && c.minLevelId !== undefined) {
+    } else if (c.critical === false && c.minLevelId !== null && c.minLevelId !== undefined) {
       add(at('minLevelId'), 'only a critical criterion has a minimum level: set critical to true, or minLevelId to null')
     }
   })
@@ -366,13 +366,13 @@ const passingText = (p: RubricContent['passing']): string =>
 /** Shortest exact form of a number: 1.5, 8.4, 12. */
 export const formatNumber = (n: number): string => String(n)
 
-/** A one-line rule: "pass with at least 70 % and every critical criterion at its minimum level". */
+/** The rule in words: "pass with at least 70 % of the 12 points possible and the critical criterion at or above its minimum level". */
 export function passingRuleText(content: RubricContent): string {
   const critical = content.criteria.filter((c) => c.critical).length
   const total =
     content.passing.unit === 'percent'
-      ? `at least ${formatNumber(content.passing.minTotal)} % of ${formatNumber(maxTotal(content))} points`
-      : `at least ${formatNumber(content.passing.minTotal)} of ${formatNumber(maxTotal(content))} points`
+      ? `at least ${formatNumber(content.passing.minTotal)} % of the ${formatNumber(maxTotal(content))} points possible`
+      : `at least ${formatNumber(content.passing.minTotal)} of the ${formatNumber(maxTotal(content))} points possible`
   return critical === 0
     ? `pass with ${total}`
     : `pass with ${total} and ${critical === 1 ? 'the critical criterion' : `all ${critical} critical criteria`} at or above ${critical === 1 ? 'its' : 'their'} minimum level`

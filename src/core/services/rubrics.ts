@@ -144,7 +144,7 @@ export function rubricsHandlers(ctx: ServiceContext): FeatureHandlers<typeof rub
   const prepareContent = (content: RubricContent, at: Path) => {
     const normalized = normalizeRubricContent(content)
     const issues = validateRubricContent(normalized).map((i) => ({ path: [...at, ...i.path], message: i.message }))
-    if (issues.length > 0) throw invalidWith('The rubric is not valid', issues)
+    if (issues.length > 0) throw invalidWith(at.length ? 'The rubric content is not valid' : 'Not a valid rubric file', issues)
     return { content: normalized, text: canonicalRubricContent(normalized), hash: rubricContentHash(normalized) }
   }
 
@@ -684,7 +684,7 @@ export function rubricsHandlers(ctx: ServiceContext): FeatureHandlers<typeof rub
 
     'rubrics.import': async (args, call) => {
       const parsed = parseRubricFile(args.text ?? args.document)
-      if (!parsed.ok) throw invalidWith(parsed.message, parsed.issues)
+      if (!parsed.ok) throw parsed.issues.length ? invalidWith('Not a valid rubric file', parsed.issues) : invalid(`Not a valid rubric file: ${parsed.message}`)
       const r = await db.transaction().execute((trx) => importFile(trx, call, parsed.value))
       return {
         status: r.status,
@@ -723,12 +723,13 @@ export function rubricsHandlers(ctx: ServiceContext): FeatureHandlers<typeof rub
 
 // ---- pure helpers ---------------------------------------------------------------------------------
 
-/** A validation error whose message names the first problem, so a one-line report is still useful. */
+/** A validation error whose message counts the problems and names the first, so one line is still useful. */
 function invalidWith(what: string, issues: ErrorIssue[]) {
   const first = issues[0]
-  const where = first ? `: ${first.path.length ? formatIssuePath(first.path) + ': ' : ''}${first.message}` : ''
-  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''
-  return invalid(`${what}${where}${more}`, issues)
+  if (!first) return invalid(what)
+  const count = issues.length === 1 ? '' : ` (${issues.length} problems)`
+  const where = first.path.length ? formatIssuePath(first.path) + ': ' : ''
+  return invalid(`${what}${count}: ${where}${first.message}`, issues)
 }
 
 function decodeImage(image: AchievementImage, at: Path): Uint8Array {

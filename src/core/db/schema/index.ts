@@ -1,11 +1,13 @@
 import type { CoreTables } from './core'
+import type { CredentialTables } from './credentials'
 import type { SyncTables } from './sync'
 
 /**
  * The typed kysely schema: one interface per feature's tables, joined here.
  * Later migrations add their table interfaces (credentials, sync) to this intersection.
  */
-export type DB = CoreTables & SyncTables
+export type DB = CoreTables & SyncTables & CredentialTables
 
 export type * from './core'
 export type * from './sync'
+export type * from './credentials'

@@ -4,6 +4,9 @@ import type { OpInput, OpName, OpOutput } from '../../../contract/ops'
 import { api } from '../api'
 import { asTesseraError } from '../components/form-errors'
 
+/** `api.call` with a plain (op, input) signature: its optional-input overloading cannot take a generic K. */
+const callOp = api.call as <K extends OpName>(op: K, input: OpInput<K>) => Promise<OpOutput<K>>
+
 export type OpState<T> =
   { status: 'loading' } | { status: 'ok'; value: T } | { status: 'error'; error: TesseraError }
 
@@ -18,8 +21,8 @@ export function useOp<K extends OpName>(op: K, input: OpInput<K>): [OpState<OpOu
   const load = useCallback(() => {
     const mine = ++seq.current
     setState({ status: 'loading' })
-    const parsed = JSON.parse(key) as OpInput<K>
-    ;(api.call as (op: K, input: OpInput<K>) => Promise<OpOutput<K>>)(op, parsed).then(
+    const parsed = JSON.parse(key) as OpInput<K> // the input as of this render, by value
+    callOp(op, parsed).then(
       (value) => mine === seq.current && setState({ status: 'ok', value }),
       (e: unknown) => mine === seq.current && setState({ status: 'error', error: asTesseraError(e) }),
     )
