@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander'
 import { TesseraError } from '../contract/errors'
 import { toApiError } from '../core/dispatch'
 import { registerAssessmentCommands } from './commands/assessments'
+import { registerCredentialCommands } from './commands/credentials'
 import { registerLearnerCommands } from './commands/learners'
 import { registerRubricCommands } from './commands/rubrics'
 import { registerServeCommand } from './commands/serve'
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerLearnerCommands(program)
   registerRubricCommands(program)
   registerAssessmentCommands(program)
+  registerCredentialCommands(program)
   registerSyncCommands(program)
   registerServeCommand(program)
   program.commands.forEach(function override(c: Command): void {

@@ -5,8 +5,10 @@ import { openDatabase, type TesseraDatabase } from './db/open'
 import { newId } from './domain/ids'
 import { dispatch } from './dispatch'
 import { assessmentsHandlers } from './services/assessments'
+import { credentialsHandlers } from './services/credentials'
 import type { CallContext, SecretProvider, ServiceContext } from './services/context'
 import type { Handlers } from './services/handlers'
+import { keysHandlers } from './services/keys'
 import { learnersHandlers } from './services/learners'
 import { rubricsHandlers } from './services/rubrics'
 import { syncHandlers } from './services/sync'
@@ -55,6 +57,8 @@ export function createHandlers(ctx: ServiceContext): Handlers {
     ...rubricsHandlers(ctx),
     ...assessmentsHandlers(ctx),
     ...syncHandlers(ctx),
+    ...keysHandlers(ctx),
+    ...credentialsHandlers(ctx),
   } satisfies Handlers
 }
 

@@ -4,14 +4,14 @@ import { describe, expect, it } from 'vitest'
 import type { AssessmentDetail } from '../../src/contract/ops/assessments'
 import { openTessera } from '../../src/core/app'
 import { runCli } from '../helpers/cli'
-import { tempDir } from '../helpers/temp-db'
+import { tempDir, testSecrets } from '../helpers/temp-db'
 import { insertLearner, insertRubric, PNG_1PX, safetyRubric } from './fixtures'
 
 /** A database file with an organization, a learner and the safety rubric, closed for the CLI to open. */
 async function prepare(): Promise<{ dir: string; db: string; learnerId: string; rubricId: string }> {
   const dir = tempDir()
   const db = path.join(dir, 'tessera.db')
-  const t = openTessera({ dbFile: db, actor: 'setup' })
+  const t = openTessera({ dbFile: db, actor: 'setup', secrets: testSecrets })
   try {
     await t.call('system.init', { organization: { name: 'Northside Skills Trust' } })
     const learnerId = insertLearner(t.ctx.database.sqlite, 'Amina', 'Yusuf')

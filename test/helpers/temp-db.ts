@@ -3,6 +3,12 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterEach } from 'vitest'
 import { openTessera, type OpenTesseraOptions, type Tessera } from '../../src/core/app'
+import type { SecretProvider } from '../../src/core/services/context'
+import { TEST_PASSPHRASE } from './passphrase'
+
+export { TEST_PASSPHRASE }
+/** Supplies TEST_PASSPHRASE for the issuer keys (see passphrase.ts). */
+export const testSecrets: SecretProvider = { passphrase: () => Promise.resolve(TEST_PASSPHRASE) }
 
 const dirs: string[] = []
 const opened: Tessera[] = []
@@ -16,7 +22,7 @@ export function tempDir(prefix = 'tessera-test-'): string {
 
 /** A real Tessera database file in a temp folder, closed after the test. */
 export function openTempTessera(opts: Partial<OpenTesseraOptions> = {}): Tessera {
-  const t = openTessera({ dbFile: path.join(tempDir(), 'tessera.db'), actor: 'test-user', ...opts })
+  const t = openTessera({ dbFile: path.join(tempDir(), 'tessera.db'), actor: 'test-user', secrets: testSecrets, ...opts })
   opened.push(t)
   return t
 }

@@ -15,8 +15,11 @@ const SLOW = { timeout: 300_000 }
 function setup() {
   const dir = tempDir()
   const db = path.join(dir, 'rubrics.db')
-  const cli = (...args: string[]) => runCli(['--db', db, ...args])
-  expect(cli('init', '--org-name', 'Northside Skills Trust').code).toBe(0)
+  // Setting up may create passphrase-protected issuer keys; a script gives the passphrase this way.
+  const cli = (...args: string[]) =>
+    runCli(['--db', db, ...args], { env: { TESSERA_PASSPHRASE: 'correct horse battery staple' } })
+  const init = cli('init', '--org-name', 'Northside Skills Trust')
+  expect(init.code, init.stderr).toBe(0)
   return { dir, db, cli }
 }
 
@@ -51,7 +54,9 @@ describe('tessera rubrics (CLI)', () => {
     const show = cli('rubrics', 'show', `${forklift.id}@1`)
     expect(show.code).toBe(0)
     expect(show.stdout).toContain('Achievement: Counterbalance Forklift Operator  [License], valid 36 months')
-    expect(show.stdout).toContain('1. Pre-use inspection  [pre-use-inspection]  weight 1  CRITICAL: at least Competent')
+    expect(show.stdout).toContain(
+      '1. Pre-use inspection  [pre-use-inspection]  weight 1  CRITICAL: at least Competent',
+    )
     expect(show.stdout).toContain('pass with at least 75 % of the 20 points possible')
 
     const showJson = cli('--json', 'rubrics', 'show', forklift.id)
@@ -73,7 +78,7 @@ describe('tessera rubrics (CLI)', () => {
     expect(again.code).toBe(0)
     expect(again.json<{ status: string }>().status).toBe('unchanged')
 
-    // Edit the exported file: a new... no, version 1 is unused, so it is edited in place.
+    // Edit the exported file and import it: version 1 is unused, so it is edited in place.
     const edited = JSON.parse(exported.stdout) as { passing: { minTotal: number } }
     edited.passing.minTotal = 80
     fs.writeFileSync(outFile, JSON.stringify(edited, null, 2))
@@ -85,8 +90,16 @@ describe('tessera rubrics (CLI)', () => {
     // Once a version has scored someone it is frozen: the next edit becomes version 2.
     const raw = new Database(db)
     const now = new Date().toISOString()
-    raw.prepare(`INSERT INTO learner (id, device_id, created_at, updated_at, given_name, search_key) VALUES ('l1', 'd', ?, ?, 'Amina', 'amina')`).run(now, now)
-    raw.prepare(`INSERT INTO assessor (id, device_id, created_at, updated_at, name) VALUES ('a1', 'd', ?, ?, 'R. Okafor')`).run(now, now)
+    raw
+      .prepare(
+        `INSERT INTO learner (id, device_id, created_at, updated_at, given_name, search_key) VALUES ('l1', 'd', ?, ?, 'Amina', 'amina')`,
+      )
+      .run(now, now)
+    raw
+      .prepare(
+        `INSERT INTO assessor (id, device_id, created_at, updated_at, name) VALUES ('a1', 'd', ?, ?, 'R. Okafor')`,
+      )
+      .run(now, now)
     raw
       .prepare(
         `INSERT INTO assessment (id, device_id, created_at, updated_at, learner_id, rubric_version_id, assessor_id, assessed_on)
@@ -98,7 +111,10 @@ describe('tessera rubrics (CLI)', () => {
     fs.writeFileSync(outFile, JSON.stringify(edited, null, 2))
     const v2 = cli('--json', 'rubrics', 'import', outFile)
     expect(v2.code).toBe(0)
-    expect(v2.json<{ status: string; rubric: RubricDetail }>()).toMatchObject({ status: 'new_version', rubric: { latestVersion: 2 } })
+    expect(v2.json<{ status: string; rubric: RubricDetail }>()).toMatchObject({
+      status: 'new_version',
+      rubric: { latestVersion: 2 },
+    })
 
     const versions = cli('rubrics', 'versions', forklift.id)
     expect(versions.code).toBe(0)
@@ -115,11 +131,15 @@ describe('tessera rubrics (CLI)', () => {
     fs.writeFileSync(bad, JSON.stringify(doc))
     const r = cli('rubrics', 'import', bad)
     expect(r.code).toBe(1)
-    expect(r.stderr).toContain(`${bad}: Not a valid rubric file: criteria[2].levels[1].points: must be a number ≥ 0`)
+    expect(r.stderr).toContain(
+      `${bad}: Not a valid rubric file: criteria[2].levels[1].points: must be a number ≥ 0`,
+    )
 
     const json = cli('--json', 'rubrics', 'import', bad)
     expect(json.code).toBe(1)
-    expect(json.json<{ ok: boolean; error: { code: string; issues: { path: unknown[] }[] } }>()).toMatchObject({
+    expect(
+      json.json<{ ok: boolean; error: { code: string; issues: { path: unknown[] }[] } }>(),
+    ).toMatchObject({
       ok: false,
       error: { code: 'validation', issues: [{ path: ['criteria', 2, 'levels', 1, 'points'] }] },
     })

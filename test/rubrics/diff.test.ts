@@ -50,9 +50,9 @@ describe('diffRubricContent', () => {
     expect(messages((c) => ((c.criteria[0]!.critical = false), (c.criteria[0]!.minLevelId = null)))).toEqual([
       "criterion 'Safe isolation' is no longer critical",
     ])
-    expect(messages((c) => ((c.criteria[1]!.critical = true), (c.criteria[1]!.minLevelId = 'developing')))).toEqual([
-      "criterion 'Cable termination' is now critical (minimum 'Developing')",
-    ])
+    expect(
+      messages((c) => ((c.criteria[1]!.critical = true), (c.criteria[1]!.minLevelId = 'developing'))),
+    ).toEqual(["criterion 'Cable termination' is now critical (minimum 'Developing')"])
     expect(messages((c) => (c.criteria[0]!.minLevelId = 'expert'))).toEqual([
       "criterion 'Safe isolation': minimum level changed from 'Competent' to 'Expert'",
     ])

@@ -47,7 +47,10 @@ describe('rubricContentHash', () => {
     ['a description', (c) => (c.criteria[1]!.levels[2]!.description = 'Does it alone')],
     ['a weight', (c) => (c.criteria[1]!.weight = 1.5)],
     ['points', (c) => (c.criteria[1]!.levels[3]!.points = 4)],
-    ['the critical flag', (c) => ((c.criteria[1]!.critical = true), (c.criteria[1]!.minLevelId = 'developing'))],
+    [
+      'the critical flag',
+      (c) => ((c.criteria[1]!.critical = true), (c.criteria[1]!.minLevelId = 'developing')),
+    ],
     ['the passing rule', (c) => (c.passing.minTotal = 61)],
     ['the passing unit', (c) => (c.passing = { minTotal: 6, unit: 'points' })],
     ['the criteria order', (c) => c.criteria.reverse()],

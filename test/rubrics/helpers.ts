@@ -51,7 +51,10 @@ export function exampleFiles(): [string, string][] {
 }
 
 /** A file document around some content, for service tests. */
-export function fileFor(content: RubricContent, extra: { rubric?: Record<string, unknown>; achievement?: Record<string, unknown> } = {}) {
+export function fileFor(
+  content: RubricContent,
+  extra: { rubric?: Record<string, unknown>; achievement?: Record<string, unknown> } = {},
+) {
   return {
     format: 'tessera.rubric',
     formatVersion: 1,
@@ -65,7 +68,11 @@ export function fileFor(content: RubricContent, extra: { rubric?: Record<string,
  * The assessments service is another feature; a minimal draft assessment row is enough to make a
  * rubric version "used". Inserted with the columns of migration 0001.
  */
-export function insertDraftAssessment(sqlite: Database.Database, rubricVersionId: string, assessorId: string): string {
+export function insertDraftAssessment(
+  sqlite: Database.Database,
+  rubricVersionId: string,
+  assessorId: string,
+): string {
   const now = new Date().toISOString()
   const learnerId = newId()
   sqlite
@@ -86,7 +93,11 @@ export function insertDraftAssessment(sqlite: Database.Database, rubricVersionId
 
 export const auditRows = (sqlite: Database.Database, entityId?: string) =>
   (entityId
-    ? sqlite.prepare(`SELECT action, entity_type, entity_id, details FROM audit_log WHERE entity_id = ? ORDER BY seq`).all(entityId)
+    ? sqlite
+        .prepare(
+          `SELECT action, entity_type, entity_id, details FROM audit_log WHERE entity_id = ? ORDER BY seq`,
+        )
+        .all(entityId)
     : sqlite.prepare(`SELECT action, entity_type, entity_id, details FROM audit_log ORDER BY seq`).all()) as {
     action: string
     entity_type: string

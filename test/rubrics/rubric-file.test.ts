@@ -44,13 +44,15 @@ function parserErrorPaths(doc: unknown): string[] {
   return r.ok ? [] : r.issues.map((i) => JSON.stringify(i.path))
 }
 
-const valid = () => fileFor(baseContent()) as Record<string, unknown> & { criteria: Record<string, unknown>[] }
+const valid = () =>
+  fileFor(baseContent()) as unknown as Record<string, unknown> & { criteria: Record<string, unknown>[] }
 const edit = (f: (d: ReturnType<typeof valid>) => void) => {
   const d = valid()
   f(d)
   return d
 }
-const crit = (d: ReturnType<typeof valid>, i: number) => d.criteria[i] as Record<string, unknown> & { levels: Record<string, unknown>[] }
+const crit = (d: ReturnType<typeof valid>, i: number) =>
+  d.criteria[i] as Record<string, unknown> & { levels: Record<string, unknown>[] }
 const ach = (d: ReturnType<typeof valid>) => d.achievement as Record<string, unknown>
 
 describe('rubric file: examples', () => {
@@ -125,30 +127,90 @@ describe('rubric file: the parser and the JSON Schema agree', () => {
     ['newer format version', edit((d) => (d.formatVersion = 2)), ['formatVersion']],
     ['no achievement', edit((d) => delete d.achievement), ['achievement']],
     ['blank achievement name', edit((d) => (ach(d).name = '   ')), ['achievement', 'name']],
-    ['unknown achievement type', edit((d) => (ach(d).achievementType = 'Diploma2')), ['achievement', 'achievementType']],
+    [
+      'unknown achievement type',
+      edit((d) => (ach(d).achievementType = 'Diploma2')),
+      ['achievement', 'achievementType'],
+    ],
     ['validity of 0 months', edit((d) => (ach(d).validityMonths = 0)), ['achievement', 'validityMonths']],
     ['fractional validity', edit((d) => (ach(d).validityMonths = 1.5)), ['achievement', 'validityMonths']],
-    ['JPEG badge image', edit((d) => (ach(d).image = { mediaType: 'image/jpeg', dataBase64: 'AAAA' })), ['achievement', 'image', 'mediaType']],
-    ['image not base64', edit((d) => (ach(d).image = { mediaType: 'image/png', dataBase64: 'not base64!' })), ['achievement', 'image', 'dataBase64']],
-    ['alignment without URL', edit((d) => (ach(d).alignment = [{ targetName: 'X' }])), ['achievement', 'alignment', 0, 'targetUrl']],
-    ['alignment URL not http', edit((d) => (ach(d).alignment = [{ targetName: 'X', targetUrl: 'ftp://x.example/a' }])), ['achievement', 'alignment', 0, 'targetUrl']],
-    ['bad alignment target type', edit((d) => (ach(d).alignment = [{ targetName: 'X', targetUrl: 'https://x.example', targetType: 'Skill' }])), ['achievement', 'alignment', 0, 'targetType']],
+    [
+      'JPEG badge image',
+      edit((d) => (ach(d).image = { mediaType: 'image/jpeg', dataBase64: 'AAAA' })),
+      ['achievement', 'image', 'mediaType'],
+    ],
+    [
+      'image not base64',
+      edit((d) => (ach(d).image = { mediaType: 'image/png', dataBase64: 'not base64!' })),
+      ['achievement', 'image', 'dataBase64'],
+    ],
+    [
+      'alignment without URL',
+      edit((d) => (ach(d).alignment = [{ targetName: 'X' }])),
+      ['achievement', 'alignment', 0, 'targetUrl'],
+    ],
+    [
+      'alignment URL not http',
+      edit((d) => (ach(d).alignment = [{ targetName: 'X', targetUrl: 'ftp://x.example/a' }])),
+      ['achievement', 'alignment', 0, 'targetUrl'],
+    ],
+    [
+      'bad alignment target type',
+      edit(
+        (d) =>
+          (ach(d).alignment = [{ targetName: 'X', targetUrl: 'https://x.example', targetType: 'Skill' }]),
+      ),
+      ['achievement', 'alignment', 0, 'targetType'],
+    ],
     // JSON Schema's uniqueItems reports the list; the parser names the repeated entry.
-    ['duplicate tag', edit((d) => (ach(d).tags = ['safety', 'safety'])), ['achievement', 'tags', 1], ['achievement', 'tags']],
+    [
+      'duplicate tag',
+      edit((d) => (ach(d).tags = ['safety', 'safety'])),
+      ['achievement', 'tags', 1],
+      ['achievement', 'tags'],
+    ],
     ['rubric id not a UUID', edit((d) => (d.rubric = { id: 'forklift' })), ['rubric', 'id']],
     ['misspelt top-level field', edit((d) => (d.critera = [])), ['critera']],
     ['misspelt criterion field', edit((d) => (crit(d, 0).wieght = 2)), ['criteria', 0, 'wieght']],
     ['no criteria', edit((d) => (d.criteria = [])), ['criteria']],
     ['criterion without title', edit((d) => delete crit(d, 0).title), ['criteria', 0, 'title']],
     ['id with a space', edit((d) => (crit(d, 0).id = 'safe isolation')), ['criteria', 0, 'id']],
-    ['one level only', edit((d) => (crit(d, 1).levels = crit(d, 1).levels.slice(0, 1))), ['criteria', 1, 'levels']],
-    ['negative points', edit((d) => (crit(d, 1).levels[1]!.points = -1)), ['criteria', 1, 'levels', 1, 'points']],
-    ['points as text', edit((d) => (crit(d, 1).levels[2]!.points = '2')), ['criteria', 1, 'levels', 2, 'points']],
+    [
+      'one level only',
+      edit((d) => (crit(d, 1).levels = crit(d, 1).levels.slice(0, 1))),
+      ['criteria', 1, 'levels'],
+    ],
+    [
+      'negative points',
+      edit((d) => (crit(d, 1).levels[1]!.points = -1)),
+      ['criteria', 1, 'levels', 1, 'points'],
+    ],
+    [
+      'points as text',
+      edit((d) => (crit(d, 1).levels[2]!.points = '2')),
+      ['criteria', 1, 'levels', 2, 'points'],
+    ],
     ['weight 0', edit((d) => (crit(d, 1).weight = 0)), ['criteria', 1, 'weight']],
-    ['critical without minimum level', edit((d) => delete crit(d, 0).minLevelId), ['criteria', 0, 'minLevelId']],
-    ['critical with a null minimum level', edit((d) => (crit(d, 0).minLevelId = null)), ['criteria', 0, 'minLevelId']],
-    ['minimum level on a non-critical criterion', edit((d) => (crit(d, 1).minLevelId = 'competent')), ['criteria', 1, 'minLevelId']],
-    ['percent above 100', edit((d) => (d.passing = { minTotal: 150, unit: 'percent' })), ['passing', 'minTotal']],
+    [
+      'critical without minimum level',
+      edit((d) => delete crit(d, 0).minLevelId),
+      ['criteria', 0, 'minLevelId'],
+    ],
+    [
+      'critical with a null minimum level',
+      edit((d) => (crit(d, 0).minLevelId = null)),
+      ['criteria', 0, 'minLevelId'],
+    ],
+    [
+      'minimum level on a non-critical criterion',
+      edit((d) => (crit(d, 1).minLevelId = 'competent')),
+      ['criteria', 1, 'minLevelId'],
+    ],
+    [
+      'percent above 100',
+      edit((d) => (d.passing = { minTotal: 150, unit: 'percent' })),
+      ['passing', 'minTotal'],
+    ],
     ['unknown passing unit', edit((d) => (d.passing = { minTotal: 5, unit: 'marks' })), ['passing', 'unit']],
     ['no passing rule', edit((d) => delete d.passing), ['passing']],
   ]
@@ -162,7 +224,7 @@ describe('rubric file: the parser and the JSON Schema agree', () => {
     const r = parseRubricFile('{\n  "format": "tessera.rubric",\n  "criteria": [],\n}')
     expect(r.ok).toBe(false)
     // The stray comma is found at the closing brace.
-    if (!r.ok) expect(r.message).toContain("(line 4, column 1)")
+    if (!r.ok) expect(r.message).toContain('(line 4, column 1)')
   })
 
   it('a byte-order mark is accepted', () => {
@@ -190,8 +252,24 @@ describe('rubric file: the parser and the JSON Schema agree', () => {
     const r = parseRubricFile(minimal)
     expect(r.ok && r.value).toMatchObject({
       rubric: {},
-      achievement: { name: 'Knots', description: '', achievementType: 'Assessment', tags: [], alignment: [], validityMonths: null, image: null },
-      criteria: [{ description: '', weight: 1, critical: false, minLevelId: null, levels: [{ description: '' }, { description: '' }] }],
+      achievement: {
+        name: 'Knots',
+        description: '',
+        achievementType: 'Assessment',
+        tags: [],
+        alignment: [],
+        validityMonths: null,
+        image: null,
+      },
+      criteria: [
+        {
+          description: '',
+          weight: 1,
+          critical: false,
+          minLevelId: null,
+          levels: [{ description: '' }, { description: '' }],
+        },
+      ],
     })
   })
 })
@@ -200,9 +278,21 @@ describe('rubric file: rules beyond the JSON Schema', () => {
   // The schema can only check shapes; these pass it, and the domain rules (run by every import) refuse them.
   const semantic: [string, unknown, P][] = [
     ['duplicate criterion id', edit((d) => (crit(d, 1).id = 'isolation')), ['criteria', 1, 'id']],
-    ['minimum level that is not a level', edit((d) => (crit(d, 0).minLevelId = 'excellent')), ['criteria', 0, 'minLevelId']],
-    ['points going down', edit((d) => (crit(d, 1).levels[3]!.points = 0.5)), ['criteria', 1, 'levels', 3, 'points']],
-    ['points rule above the maximum', edit((d) => (d.passing = { minTotal: 10, unit: 'points' })), ['passing', 'minTotal']],
+    [
+      'minimum level that is not a level',
+      edit((d) => (crit(d, 0).minLevelId = 'excellent')),
+      ['criteria', 0, 'minLevelId'],
+    ],
+    [
+      'points going down',
+      edit((d) => (crit(d, 1).levels[3]!.points = 0.5)),
+      ['criteria', 1, 'levels', 3, 'points'],
+    ],
+    [
+      'points rule above the maximum',
+      edit((d) => (d.passing = { minTotal: 10, unit: 'points' })),
+      ['passing', 'minTotal'],
+    ],
   ]
 
   it.each(semantic)('%s passes the schema but not the domain rules', (_name, doc, where) => {

@@ -6,7 +6,14 @@ import type { RubricContent } from '../../src/core/domain/rubric-types'
 import { verifyAuditChain } from '../../src/core/services/audit'
 import { loadRubricVersion, resolveRubricVersion } from '../../src/core/services/rubric-store'
 import { openInitializedTessera } from '../helpers/temp-db'
-import { auditRows, baseContent, exampleFiles, fileFor, insertDraftAssessment, PNG_1PX_BASE64 } from './helpers'
+import {
+  auditRows,
+  baseContent,
+  exampleFiles,
+  fileFor,
+  insertDraftAssessment,
+  PNG_1PX_BASE64,
+} from './helpers'
 
 async function rejection(p: Promise<unknown>): Promise<TesseraError> {
   try {
@@ -22,7 +29,10 @@ const count = (t: Tessera, table: string): number =>
   (t.ctx.database.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n
 
 const versionRow = (t: Tessera, id: string) =>
-  t.ctx.database.sqlite.prepare(`SELECT * FROM rubric_version WHERE id = ?`).get(id) as Record<string, unknown>
+  t.ctx.database.sqlite.prepare(`SELECT * FROM rubric_version WHERE id = ?`).get(id) as Record<
+    string,
+    unknown
+  >
 
 async function createBase(t: Tessera) {
   return t.call('rubrics.create', {
@@ -34,33 +44,52 @@ async function createBase(t: Tessera) {
 }
 
 describe('import and export', () => {
-  it.each(exampleFiles())('%s round-trips: export re-imports to the same hash, on another installation too', async (_f, text) => {
+  it.each(exampleFiles())(
+    '%s round-trips: export re-imports to the same hash, on another installation too',
+    async (_f, text) => {
+      const a = await openInitializedTessera()
+      const imported = await a.call('rubrics.import', { text })
+      expect(imported.status).toBe('created')
+      const source = JSON.parse(text) as RubricContent
+      // The hash of the example's own content, computed independently of the database.
+      expect(imported.rubric.version.contentHash).toBe(
+        rubricContentHash({ criteria: source.criteria, passing: source.passing }),
+      )
+
+      const exported = await a.call('rubrics.export', { rubricId: imported.rubric.id })
+      expect(exported.contentHash).toBe(imported.rubric.version.contentHash)
+      expect(exported.fileName).toMatch(/^[a-z0-9-]+-v1\.rubric\.json$/)
+      const doc = JSON.parse(exported.text) as { rubric: { contentHash: string }; criteria: unknown }
+      expect(doc.rubric.contentHash).toBe(exported.contentHash)
+
+      // Same installation: nothing to do.
+      const again = await a.call('rubrics.import', { text: exported.text })
+      expect(again.status).toBe('unchanged')
+      expect(again.rubric.version.version).toBe(1)
+
+      // Another installation: same rubric id, same hash, and its export is byte-identical.
+      const b = await openInitializedTessera()
+      const there = await b.call('rubrics.import', { text: exported.text })
+      expect(there.status).toBe('created')
+      expect(there.rubric.id).toBe(imported.rubric.id)
+      expect(there.rubric.achievement.id).toBe(imported.rubric.achievement.id)
+      expect(there.rubric.version.contentHash).toBe(exported.contentHash)
+      expect((await b.call('rubrics.export', { rubricId: there.rubric.id })).text).toBe(exported.text)
+    },
+  )
+
+  it('carries the badge image through export and import unchanged', async () => {
     const a = await openInitializedTessera()
-    const imported = await a.call('rubrics.import', { text })
-    expect(imported.status).toBe('created')
-    const source = JSON.parse(text) as RubricContent
-    // The hash of the example's own content, computed independently of the database.
-    expect(imported.rubric.version.contentHash).toBe(rubricContentHash({ criteria: source.criteria, passing: source.passing }))
-
-    const exported = await a.call('rubrics.export', { rubricId: imported.rubric.id })
-    expect(exported.contentHash).toBe(imported.rubric.version.contentHash)
-    expect(exported.fileName).toMatch(/^[a-z0-9-]+-v1\.rubric\.json$/)
-    const doc = JSON.parse(exported.text) as { rubric: { contentHash: string }; criteria: unknown }
-    expect(doc.rubric.contentHash).toBe(exported.contentHash)
-
-    // Same installation: nothing to do.
-    const again = await a.call('rubrics.import', { text: exported.text })
-    expect(again.status).toBe('unchanged')
-    expect(again.rubric.version.version).toBe(1)
-
-    // Another installation: same rubric id, same hash, and its export is byte-identical.
+    const image = { mediaType: 'image/png', dataBase64: PNG_1PX_BASE64 }
+    const r = await a.call('rubrics.import', { document: fileFor(baseContent(), { achievement: { image } }) })
+    expect(r.rubric.achievement.image).toEqual(image)
+    const exported = await a.call('rubrics.export', { rubricId: r.rubric.id })
+    expect((JSON.parse(exported.text) as { achievement: { image: unknown } }).achievement.image).toEqual(
+      image,
+    )
     const b = await openInitializedTessera()
-    const there = await b.call('rubrics.import', { text: exported.text })
-    expect(there.status).toBe('created')
-    expect(there.rubric.id).toBe(imported.rubric.id)
-    expect(there.rubric.achievement.id).toBe(imported.rubric.achievement.id)
-    expect(there.rubric.version.contentHash).toBe(exported.contentHash)
-    expect((await b.call('rubrics.export', { rubricId: there.rubric.id })).text).toBe(exported.text)
+    await b.call('rubrics.import', { text: exported.text })
+    expect((await b.call('rubrics.export', { rubricId: r.rubric.id })).text).toBe(exported.text)
   })
 
   it('keeps non-Latin text intact through import and export', async () => {
@@ -92,7 +121,11 @@ describe('import and export', () => {
     const created = await t.call('rubrics.import', { text })
     const rubricId = created.rubric.id
     const versionId = created.rubric.version.id
-    insertDraftAssessment(t.ctx.database.sqlite, versionId, (await t.call('assessors.add', { name: 'R. Okafor' })).id)
+    insertDraftAssessment(
+      t.ctx.database.sqlite,
+      versionId,
+      (await t.call('assessors.add', { name: 'R. Okafor' })).id,
+    )
     const before = versionRow(t, versionId)
 
     const exported = JSON.parse((await t.call('rubrics.export', { rubricId })).text) as {
@@ -123,7 +156,9 @@ describe('import and export', () => {
     // Idempotent: the same edited file again changes nothing.
     expect((await t.call('rubrics.import', { text: edited })).status).toBe('unchanged')
     // An old export (version 1) does not turn the rubric back, nor its achievement.
-    const old = await t.call('rubrics.import', { text: (await t.call('rubrics.export', { rubricId, version: 1 })).text })
+    const old = await t.call('rubrics.import', {
+      text: (await t.call('rubrics.export', { rubricId, version: 1 })).text,
+    })
     expect(old.status).toBe('unchanged')
     expect(old.rubric.version.version).toBe(1)
     expect(old.rubric.latestVersion).toBe(2)
@@ -155,7 +190,9 @@ describe('import and export', () => {
       ['criteria', 0, 'levels', 2, 'points'],
       ['criteria', 1, 'id'],
     ])
-    const shape = await rejection(t.call('rubrics.import', { text: '{"format":"tessera.rubric","formatVersion":1}' }))
+    const shape = await rejection(
+      t.call('rubrics.import', { text: '{"format":"tessera.rubric","formatVersion":1}' }),
+    )
     expect(shape.issues?.map((i) => i.path)).toEqual([['achievement'], ['criteria'], ['passing']])
     expect(count(t, 'rubric')).toBe(0)
     expect(count(t, 'achievement')).toBe(0)
@@ -166,7 +203,9 @@ describe('import and export', () => {
     const t = await openInitializedTessera()
     const created = await createBase(t)
     expect((await rejection(t.call('rubrics.export', { rubricId: 'nope' }))).code).toBe('not_found')
-    expect((await rejection(t.call('rubrics.export', { rubricId: created.rubric.id, version: 3 }))).code).toBe('not_found')
+    expect(
+      (await rejection(t.call('rubrics.export', { rubricId: created.rubric.id, version: 3 }))).code,
+    ).toBe('not_found')
   })
 })
 
@@ -176,7 +215,13 @@ describe('versions and freezing', () => {
     const created = await createBase(t)
     const rubricId = created.rubric.id
     const v1 = created.rubric.version
-    expect(v1).toMatchObject({ version: 1, frozen: false, editableInPlace: true, assessmentCount: 0, maxTotal: 9 })
+    expect(v1).toMatchObject({
+      version: 1,
+      frozen: false,
+      editableInPlace: true,
+      assessmentCount: 0,
+      maxTotal: 9,
+    })
 
     const edited = baseContent()
     edited.criteria[1]!.title = 'Cable terminations'
@@ -185,7 +230,9 @@ describe('versions and freezing', () => {
     expect(inPlace.rubric.version.id).toBe(v1.id)
     expect(inPlace.rubric.version.version).toBe(1)
     expect(inPlace.rubric.version.contentHash).toBe(rubricContentHash(edited))
-    expect(inPlace.changes.map((c) => c.message)).toEqual(["criterion 'Cable termination' renamed to 'Cable terminations'"])
+    expect(inPlace.changes.map((c) => c.message)).toEqual([
+      "criterion 'Cable termination' renamed to 'Cable terminations'",
+    ])
     expect(count(t, 'rubric_version')).toBe(1)
 
     // Saving the same content again writes nothing.
@@ -203,7 +250,11 @@ describe('versions and freezing', () => {
 
     const edited2 = structuredClone(edited)
     edited2.passing.minTotal = 70
-    const next = await t.call('rubrics.saveVersion', { rubricId, content: edited2, changeNote: 'Pass mark 70 %' })
+    const next = await t.call('rubrics.saveVersion', {
+      rubricId,
+      content: edited2,
+      changeNote: 'Pass mark 70 %',
+    })
     expect(next.status).toBe('new_version')
     expect(next.rubric.version).toMatchObject({ version: 2, frozen: false, changeNote: 'Pass mark 70 %' })
     expect(next.rubric.latestVersion).toBe(2)
@@ -214,7 +265,9 @@ describe('versions and freezing', () => {
     expect(() => sqlite.prepare(`UPDATE rubric_version SET content = '{}' WHERE id = ?`).run(v1.id)).toThrow(
       /rubric version has been used to score and is frozen/,
     )
-    expect(() => sqlite.prepare(`UPDATE rubric_version SET content_hash = 'x' WHERE id = ?`).run(v1.id)).toThrow(/frozen/)
+    expect(() =>
+      sqlite.prepare(`UPDATE rubric_version SET content_hash = 'x' WHERE id = ?`).run(v1.id),
+    ).toThrow(/frozen/)
     expect(versionRow(t, v1.id)).toEqual(before)
 
     // History: both versions, the second with what changed.
@@ -223,13 +276,23 @@ describe('versions and freezing', () => {
       [1, true, false, 'First version'],
       [2, false, true, 'Pass mark 70 %'],
     ])
-    expect(history.versions[1]!.changes.map((c) => c.message)).toEqual(['passing rule changed from 60 % to 70 %'])
+    expect(history.versions[1]!.changes.map((c) => c.message)).toEqual([
+      'passing rule changed from 60 % to 70 %',
+    ])
 
     // Old versions stay readable by id and by number.
-    expect((await t.call('rubrics.get', { rubricId: `${rubricId}@1` })).version.contentHash).toBe(rubricContentHash(edited))
+    expect((await t.call('rubrics.get', { rubricId: `${rubricId}@1` })).version.contentHash).toBe(
+      rubricContentHash(edited),
+    )
     const list = await t.call('rubrics.list', {})
     expect(list).toEqual([
-      expect.objectContaining({ id: rubricId, latestVersion: 2, versionCount: 2, frozen: false, criteriaCount: 2 }),
+      expect.objectContaining({
+        id: rubricId,
+        latestVersion: 2,
+        versionCount: 2,
+        frozen: false,
+        criteriaCount: 2,
+      }),
     ])
   })
 
@@ -260,7 +323,9 @@ describe('versions and freezing', () => {
     edited.passing.minTotal = 65
     await t.call('rubrics.saveVersion', { rubricId: created.rubric.id, content: edited, baseVersion: 1 })
     edited.passing.minTotal = 66
-    const e = await rejection(t.call('rubrics.saveVersion', { rubricId: created.rubric.id, content: edited, baseVersion: 1 }))
+    const e = await rejection(
+      t.call('rubrics.saveVersion', { rubricId: created.rubric.id, content: edited, baseVersion: 1 }),
+    )
     expect(e.code).toBe('conflict')
     expect(e.message).toMatch(/now at version 2/)
   })
@@ -275,7 +340,12 @@ describe('versions and freezing', () => {
     expect(e.issues?.map((i) => i.path)).toEqual([['content', 'criteria', 0, 'minLevelId']])
     const shape = baseContent() as unknown as { criteria: { weight: number }[] }
     shape.criteria[1]!.weight = -1
-    const e2 = await rejection(t.call('rubrics.create', { achievementId: created.rubric.achievement.id, content: shape as RubricContent }))
+    const e2 = await rejection(
+      t.call('rubrics.create', {
+        achievementId: created.rubric.achievement.id,
+        content: shape as RubricContent,
+      }),
+    )
     expect(e2.issues?.map((i) => i.path)).toEqual([['content', 'criteria', 1, 'weight']])
     expect(count(t, 'rubric')).toBe(1)
     expect(count(t, 'rubric_version')).toBe(1)
@@ -288,7 +358,9 @@ describe('versions and freezing', () => {
     expect((await t.call('rubrics.get', { rubricId: `${id}@1` })).version.version).toBe(1)
     expect((await t.call('rubrics.export', { rubricId: `${id}@1` })).version).toBe(1)
     expect((await t.call('rubrics.get', { rubricId: `${id}@1`, version: 1 })).version.version).toBe(1)
-    expect((await rejection(t.call('rubrics.get', { rubricId: `${id}@1`, version: 2 }))).issues?.[0]?.path).toEqual(['version'])
+    expect(
+      (await rejection(t.call('rubrics.get', { rubricId: `${id}@1`, version: 2 }))).issues?.[0]?.path,
+    ).toEqual(['version'])
     expect((await rejection(t.call('rubrics.get', { rubricId: `${id}@first` }))).code).toBe('validation')
     expect((await rejection(t.call('rubrics.get', { rubricId: `${id}@9` }))).code).toBe('not_found')
     expect((await rejection(t.call('rubrics.get', { rubricId: 'nope' }))).code).toBe('not_found')
@@ -306,7 +378,11 @@ describe('versions and freezing', () => {
       version: 1,
       contentHash: rubricContentHash(baseContent()),
       content: baseContent(),
-      achievement: { id: created.rubric.achievement.id, name: 'Electrical Safety Basics', achievementType: 'Competency' },
+      achievement: {
+        id: created.rubric.achievement.id,
+        name: 'Electrical Safety Basics',
+        achievementType: 'Competency',
+      },
     })
   })
 })
@@ -318,7 +394,9 @@ describe('achievements', () => {
       name: '  Forklift Operator ',
       achievementType: 'License',
       tags: ['forklift', 'warehouse'],
-      alignment: [{ targetName: 'Operator training', targetUrl: 'https://www.osha.gov/x', targetCode: '1910.178(l)' }],
+      alignment: [
+        { targetName: 'Operator training', targetUrl: 'https://www.osha.gov/x', targetCode: '1910.178(l)' },
+      ],
       validityMonths: 36,
       image: { mediaType: 'image/png', dataBase64: PNG_1PX_BASE64 },
     })
@@ -328,11 +406,24 @@ describe('achievements', () => {
       achievementType: 'License',
       validityMonths: 36,
       image: { mediaType: 'image/png', dataBase64: PNG_1PX_BASE64 },
-      alignment: [{ targetName: 'Operator training', targetUrl: 'https://www.osha.gov/x', targetCode: '1910.178(l)' }],
+      alignment: [
+        { targetName: 'Operator training', targetUrl: 'https://www.osha.gov/x', targetCode: '1910.178(l)' },
+      ],
     })
 
-    const u = await t.call('achievements.update', { id: a.id, tags: ['forklift'], image: null, achievementType: 'ext:OperatorCard' })
-    expect(u).toMatchObject({ name: 'Forklift Operator', tags: ['forklift'], image: null, achievementType: 'ext:OperatorCard', validityMonths: 36 })
+    const u = await t.call('achievements.update', {
+      id: a.id,
+      tags: ['forklift'],
+      image: null,
+      achievementType: 'ext:OperatorCard',
+    })
+    expect(u).toMatchObject({
+      name: 'Forklift Operator',
+      tags: ['forklift'],
+      image: null,
+      achievementType: 'ext:OperatorCard',
+      validityMonths: 36,
+    })
 
     await t.call('rubrics.create', { achievementId: a.id, content: baseContent() })
     const list = await t.call('achievements.list', {})
@@ -340,7 +431,10 @@ describe('achievements', () => {
     const got = await t.call('achievements.get', { id: a.id })
     expect(got.rubrics).toEqual([expect.objectContaining({ name: 'Forklift Operator', latestVersion: 1 })])
 
-    const actions = auditRows(t.ctx.database.sqlite, a.id).map((r) => [r.action, JSON.parse(r.details) as unknown])
+    const actions = auditRows(t.ctx.database.sqlite, a.id).map((r) => [
+      r.action,
+      JSON.parse(r.details) as unknown,
+    ])
     expect(actions).toEqual([
       ['achievement.create', { name: 'Forklift Operator', achievementType: 'License' }],
       ['achievement.update', { fields: ['achievementType', 'tags', 'image'] }],
@@ -353,12 +447,24 @@ describe('achievements', () => {
   it('refuses images that are not what they claim, and bad fields, with their paths', async () => {
     const t = await openInitializedTessera()
     const e = await rejection(
-      t.call('achievements.create', { name: 'X', image: { mediaType: 'image/png', dataBase64: Buffer.from('GIF89a').toString('base64') } }),
+      t.call('achievements.create', {
+        name: 'X',
+        image: { mediaType: 'image/png', dataBase64: Buffer.from('GIF89a').toString('base64') },
+      }),
     )
     expect(e.code).toBe('validation')
     expect(e.issues?.[0]?.path).toEqual(['image', 'dataBase64'])
-    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>').toString('base64')
-    expect((await t.call('achievements.create', { name: 'Y', image: { mediaType: 'image/svg+xml', dataBase64: svg } })).image?.mediaType).toBe('image/svg+xml')
+    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>').toString(
+      'base64',
+    )
+    expect(
+      (
+        await t.call('achievements.create', {
+          name: 'Y',
+          image: { mediaType: 'image/svg+xml', dataBase64: svg },
+        })
+      ).image?.mediaType,
+    ).toBe('image/svg+xml')
     const e2 = await rejection(t.call('achievements.create', { name: 'Z', achievementType: 'Diplomma' }))
     expect(e2.issues?.[0]?.path).toEqual(['achievementType'])
     expect((await rejection(t.call('achievements.update', { id: 'nope', name: 'Q' }))).code).toBe('not_found')
@@ -379,23 +485,40 @@ describe('audit', () => {
     edited.criteria[0]!.weight = 4
     await t.call('rubrics.saveVersion', { rubricId, content: edited })
 
-    const rows = auditRows(t.ctx.database.sqlite).filter((r) => r.entity_type === 'rubric' || r.entity_type === 'achievement')
-    expect(rows.map((r) => r.action)).toEqual(['achievement.create', 'rubric.create', 'rubric.version.update', 'rubric.version'])
+    const rows = auditRows(t.ctx.database.sqlite).filter(
+      (r) => r.entity_type === 'rubric' || r.entity_type === 'achievement',
+    )
+    expect(rows.map((r) => r.action)).toEqual([
+      'achievement.create',
+      'rubric.create',
+      'rubric.version.update',
+      'rubric.version',
+    ])
     const details = rows.map((r) => JSON.parse(r.details) as Record<string, unknown>)
-    expect(details[1]).toMatchObject({ name: 'Electrical safety', version: 1, contentHash: rubricContentHash(baseContent()) })
+    expect(details[1]).toMatchObject({
+      name: 'Electrical safety',
+      version: 1,
+      contentHash: rubricContentHash(baseContent()),
+    })
     expect(details[2]).toMatchObject({
       version: 1,
       previousContentHash: rubricContentHash(baseContent()),
       changes: ["criterion 'Safe isolation': weight changed from 2 to 3"],
     })
-    expect(details[3]).toMatchObject({ version: 2, previousVersion: 1, changes: ["criterion 'Safe isolation': weight changed from 3 to 4"] })
+    expect(details[3]).toMatchObject({
+      version: 2,
+      previousVersion: 1,
+      changes: ["criterion 'Safe isolation': weight changed from 3 to 4"],
+    })
     expect((await verifyAuditChain(t.ctx.db)).problems).toEqual([])
   })
 
   it('marks changes made by an import', async () => {
     const t = await openInitializedTessera()
     await t.call('rubrics.import', { document: fileFor(baseContent()) })
-    const rows = auditRows(t.ctx.database.sqlite).filter((r) => r.action.startsWith('rubric') || r.action.startsWith('achievement'))
+    const rows = auditRows(t.ctx.database.sqlite).filter(
+      (r) => r.action.startsWith('rubric') || r.action.startsWith('achievement'),
+    )
     expect(rows.map((r) => [r.action, (JSON.parse(r.details) as { via?: string }).via])).toEqual([
       ['achievement.create', 'import'],
       ['rubric.create', 'import'],

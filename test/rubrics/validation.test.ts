@@ -12,7 +12,8 @@ function issuesAfter(edit: (c: RubricContent) => void): string[] {
 }
 
 /** The paths of those issues. */
-const pathsAfter = (edit: (c: RubricContent) => void): string[] => issuesAfter(edit).map((l) => l.split(':')[0]!)
+const pathsAfter = (edit: (c: RubricContent) => void): string[] =>
+  issuesAfter(edit).map((l) => l.split(':')[0]!)
 
 const first = (c: RubricContent) => c.criteria[0]!
 const second = (c: RubricContent) => c.criteria[1]!
@@ -23,7 +24,9 @@ describe('validateRubricContent', () => {
   })
 
   it('rejects what is not an object', () => {
-    expect(validateRubricContent(null)).toEqual([{ path: [], message: 'must be an object with criteria and passing' }])
+    expect(validateRubricContent(null)).toEqual([
+      { path: [], message: 'must be an object with criteria and passing' },
+    ])
     expect(validateRubricContent([])).toHaveLength(1)
   })
 
@@ -32,7 +35,9 @@ describe('validateRubricContent', () => {
   })
 
   it('needs at least two levels in each criterion', () => {
-    expect(pathsAfter((c) => (second(c).levels = second(c).levels.slice(0, 1)))).toEqual(['criteria[1].levels'])
+    expect(pathsAfter((c) => (second(c).levels = second(c).levels.slice(0, 1)))).toEqual([
+      'criteria[1].levels',
+    ])
   })
 
   it('needs unique criterion ids', () => {
@@ -60,7 +65,9 @@ describe('validateRubricContent', () => {
 
   it('needs titles and labels', () => {
     expect(issuesAfter((c) => (first(c).title = '  '))).toEqual(['criteria[0].title: is required'])
-    expect(issuesAfter((c) => (first(c).levels[1]!.label = ''))).toEqual(['criteria[0].levels[1].label: is required'])
+    expect(issuesAfter((c) => (first(c).levels[1]!.label = ''))).toEqual([
+      'criteria[0].levels[1].label: is required',
+    ])
   })
 
   it.each([
@@ -82,7 +89,9 @@ describe('validateRubricContent', () => {
   })
 
   it.each([0, -2, Number.NaN])('refuses weight %s', (weight) => {
-    expect(issuesAfter((c) => (second(c).weight = weight))).toEqual(['criteria[1].weight: must be a number above 0'])
+    expect(issuesAfter((c) => (second(c).weight = weight))).toEqual([
+      'criteria[1].weight: must be a number above 0',
+    ])
   })
 
   it('accepts decimal weights and points', () => {
@@ -107,7 +116,9 @@ describe('validateRubricContent', () => {
     expect(issuesAfter((c) => (second(c).minLevelId = 'competent'))).toEqual([
       'criteria[1].minLevelId: only a critical criterion has a minimum level: set critical to true, or minLevelId to null',
     ])
-    expect(pathsAfter((c) => ((first(c) as { critical: unknown }).critical = 'yes'))).toEqual(['criteria[0].critical'])
+    expect(pathsAfter((c) => ((first(c) as { critical: unknown }).critical = 'yes'))).toEqual([
+      'criteria[0].critical',
+    ])
   })
 
   it('checks the passing rule', () => {
@@ -135,7 +146,9 @@ describe('validateRubricContent', () => {
         first(c).minLevelId = null
         c.passing = { minTotal: 0, unit: 'percent' }
       }),
-    ).toEqual(['passing.minTotal: a minimum of 0 with no critical criterion passes everyone; raise it or mark a criterion critical'])
+    ).toEqual([
+      'passing.minTotal: a minimum of 0 with no critical criterion passes everyone; raise it or mark a criterion critical',
+    ])
     // A checklist where only the critical criterion matters is fine.
     expect(issuesAfter((c) => (c.passing = { minTotal: 0, unit: 'percent' }))).toEqual([])
     expect(

@@ -9,7 +9,10 @@ type Ref = { rubricId: string; version?: number }
 
 function rubricRefArg(ref: string): Ref {
   const parsed = parseRubricRef(ref)
-  if (!parsed) throw new InvalidArgumentError(`"${ref}" should be RUBRIC_ID or RUBRIC_ID@VERSION with a whole version number`)
+  if (!parsed)
+    throw new InvalidArgumentError(
+      `"${ref}" should be RUBRIC_ID or RUBRIC_ID@VERSION with a whole version number`,
+    )
   return parsed
 }
 
@@ -18,7 +21,9 @@ function readTextFile(file: string): string {
     return fs.readFileSync(file, 'utf8')
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
-    throw invalid(code === 'ENOENT' ? `${file} does not exist` : `cannot read ${file}: ${(e as Error).message}`)
+    throw invalid(
+      code === 'ENOENT' ? `${file} does not exist` : `cannot read ${file}: ${(e as Error).message}`,
+    )
   }
 }
 
@@ -53,13 +58,15 @@ function detailText(r: RubricDetail): string {
   if (v.changeNote) lines.push(`Note:        ${v.changeNote}`)
   lines.push(`Passing:     ${v.passingText}`, '')
   v.content.criteria.forEach((c, i) => {
-    const min = c.critical ? c.levels.find((l) => l.id === c.minLevelId)?.label ?? c.minLevelId : null
+    const min = c.critical ? (c.levels.find((l) => l.id === c.minLevelId)?.label ?? c.minLevelId) : null
     lines.push(
       `${i + 1}. ${c.title}  [${c.id}]  weight ${c.weight}${c.critical ? `  CRITICAL: at least ${min}` : ''}`,
     )
     if (c.description) lines.push(`   ${c.description.replace(/\s*\n\s*/g, ' ')}`)
     for (const l of c.levels) {
-      lines.push(`   - ${l.label} [${l.id}] ${l.points} pt${l.points === 1 ? '' : 's'}${l.description ? `: ${l.description.replace(/\s*\n\s*/g, ' ')}` : ''}`)
+      lines.push(
+        `   - ${l.label} [${l.id}] ${l.points} pt${l.points === 1 ? '' : 's'}${l.description ? `: ${l.description.replace(/\s*\n\s*/g, ' ')}` : ''}`,
+      )
     }
   })
   return lines.join('\n')
@@ -72,14 +79,19 @@ export function registerRubricCommands(program: Command): void {
 
   rubrics
     .command('import')
-    .description('import a rubric file: a new rubric, a new version of the rubric it names, or nothing if identical')
+    .description(
+      'import a rubric file: a new rubric, a new version of the rubric it names, or nothing if identical',
+    )
     .argument('<file>', 'rubric file (JSON)')
     .action(async (file: string, _o: unknown, cmd: Command) => {
       const text = readTextFile(file)
       await withTessera(cmd.optsWithGlobals<GlobalOptions>(), async ({ call, out }) => {
         const r = await call('rubrics.import', { text }).catch((e: unknown) => {
           if (e instanceof TesseraError && e.code === 'validation')
-            throw new TesseraError('validation', `${file}: ${e.message}`, { issues: e.issues, details: e.details })
+            throw new TesseraError('validation', `${file}: ${e.message}`, {
+              issues: e.issues,
+              details: e.details,
+            })
           throw e
         })
         out.result(r, () => {
@@ -122,8 +134,9 @@ export function registerRubricCommands(program: Command): void {
             return
           }
           writeFileAtomically(o.out, r.text)
-          out.result({ rubricId: r.rubricId, version: r.version, contentHash: r.contentHash, file: o.out }, () =>
-            `Wrote version ${r.version} of ${r.rubricId} to ${o.out} (hash ${short(r.contentHash)}…)`,
+          out.result(
+            { rubricId: r.rubricId, version: r.version, contentHash: r.contentHash, file: o.out },
+            () => `Wrote version ${r.version} of ${r.rubricId} to ${o.out} (hash ${short(r.contentHash)}…)`,
           )
         },
         { readonly: true },
@@ -184,7 +197,9 @@ export function registerRubricCommands(program: Command): void {
               ...h.versions.map((v) =>
                 [
                   `v${v.version}  ${v.createdAt.slice(0, 16).replace('T', ' ')}  ${short(v.contentHash)}…  ${
-                    v.frozen ? `frozen (${v.assessmentCount} assessment${v.assessmentCount === 1 ? '' : 's'})` : 'not used yet'
+                    v.frozen
+                      ? `frozen (${v.assessmentCount} assessment${v.assessmentCount === 1 ? '' : 's'})`
+                      : 'not used yet'
                   }`,
                   ...(v.changeNote ? [`    note: ${v.changeNote}`] : []),
                   ...(v.version === 1 ? ['    first version'] : v.changes.map((c) => `    - ${c.message}`)),

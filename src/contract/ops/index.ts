@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import { assessmentsOps } from './assessments'
+import { credentialsOps, keysOps } from './credentials'
 import { learnersOps } from './learners'
 import { rubricsOps } from './rubrics'
 import { syncOps } from './sync'
@@ -16,6 +17,8 @@ export const ops = {
   ...rubricsOps,
   ...assessmentsOps,
   ...syncOps,
+  ...keysOps,
+  ...credentialsOps,
 }
 
 export type Ops = typeof ops

@@ -1,11 +1,7 @@
 import { z } from 'zod'
 import { defineOps } from '../define'
 import { empty, id } from '../schemas/common'
-import {
-  achievementFieldsInput,
-  achievementFieldsPatch,
-  rubricContentInput,
-} from '../schemas/rubric-file'
+import { achievementFieldsInput, achievementFieldsPatch, rubricContentInput } from '../schemas/rubric-file'
 
 /**
  * Achievements (what a credential says was achieved) and their rubrics (how it is assessed), with
@@ -25,27 +21,36 @@ export function parseRubricRef(ref: string): { rubricId: string; version?: numbe
   return { rubricId: ref.slice(0, at), version: Number(tail) }
 }
 
-const versionNumber = z.number({ message: 'must be a whole number' }).int('must be a whole number').min(1, 'must be 1 or more')
+const versionNumber = z
+  .number({ message: 'must be a whole number' })
+  .int('must be a whole number')
+  .min(1, 'must be 1 or more')
 
 /**
  * A reference to one version of a rubric: `rubricId` plus an optional `version` (latest when
  * omitted). `rubricId` may also be written "ID@VERSION".
  */
-export const rubricRef = z
-  .object({ rubricId: id, version: versionNumber.optional() })
-  .transform((r, ctx) => {
-    if (!r.rubricId.includes('@')) return r
-    const parsed = parseRubricRef(r.rubricId)
-    if (!parsed) {
-      ctx.addIssue({ code: 'custom', path: ['rubricId'], message: 'must be a rubric id, or ID@VERSION with a whole version number' })
-      return z.NEVER
-    }
-    if (r.version !== undefined && parsed.version !== r.version) {
-      ctx.addIssue({ code: 'custom', path: ['version'], message: `differs from the version in "${r.rubricId}"` })
-      return z.NEVER
-    }
-    return { rubricId: parsed.rubricId, version: parsed.version }
-  })
+export const rubricRef = z.object({ rubricId: id, version: versionNumber.optional() }).transform((r, ctx) => {
+  if (!r.rubricId.includes('@')) return r
+  const parsed = parseRubricRef(r.rubricId)
+  if (!parsed) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['rubricId'],
+      message: 'must be a rubric id, or ID@VERSION with a whole version number',
+    })
+    return z.NEVER
+  }
+  if (r.version !== undefined && parsed.version !== r.version) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['version'],
+      message: `differs from the version in "${r.rubricId}"`,
+    })
+    return z.NEVER
+  }
+  return { rubricId: parsed.rubricId, version: parsed.version }
+})
 
 const imageView = z.object({ mediaType: z.string(), dataBase64: z.string() })
 
@@ -93,7 +98,9 @@ export const rubricContentView = z.object({
       weight: z.number(),
       critical: z.boolean(),
       minLevelId: z.string().nullable(),
-      levels: z.array(z.object({ id: z.string(), label: z.string(), description: z.string(), points: z.number() })),
+      levels: z.array(
+        z.object({ id: z.string(), label: z.string(), description: z.string(), points: z.number() }),
+      ),
     }),
   ),
   passing: z.object({ minTotal: z.number(), unit: z.enum(['points', 'percent']) }),
@@ -268,11 +275,15 @@ export const rubricsOps = defineOps({
     output: rubricSaveResult,
   },
   'rubrics.import': {
-    summary: 'Import a rubric file: a new rubric, a new version of the rubric it names, or nothing if identical',
+    summary:
+      'Import a rubric file: a new rubric, a new version of the rubric it names, or nothing if identical',
     input: z
       .object({
         /** The file's text (JSON). */
-        text: z.string().max(8 * 1024 * 1024, 'the file is larger than 8 MB').optional(),
+        text: z
+          .string()
+          .max(8 * 1024 * 1024, 'the file is larger than 8 MB')
+          .optional(),
         /** Or the file already parsed. */
         document: z.unknown().optional(),
       })

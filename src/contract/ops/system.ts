@@ -62,9 +62,19 @@ export const systemOps = defineOps({
     }),
   },
   'system.init': {
-    summary: 'First-run setup: create the organization (the credential issuer)',
+    summary:
+      'First-run setup: create the organization (the credential issuer) and its issuer keys, sealed with a new passphrase',
+    // The passphrase is never part of the input: it comes from the host's secret provider
+    // (TESSERA_PASSPHRASE or a prompt in the CLI, the OS keychain in the desktop app).
     input: z.object({ organization: organizationInput }),
-    output: z.object({ organization }),
+    output: z.object({
+      organization,
+      /** The issuer id (did:key) credentials are signed as, and the new keys' fingerprints. */
+      issuer: z.object({
+        id: z.string(),
+        keys: z.array(z.object({ kid: z.string(), type: z.enum(['Ed25519', 'P-256']), fingerprint: z.string() })),
+      }),
+    }),
   },
   'system.doctor': {
     summary: 'Check the database: SQLite integrity, foreign keys and the audit chain',

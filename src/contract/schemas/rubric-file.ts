@@ -146,13 +146,20 @@ export const rubricContentInput = z
   .strict()
 export type RubricContentInput = z.input<typeof rubricContentInput>
 
-export const achievementType = str().refine((s) => (ACHIEVEMENT_TYPES as readonly string[]).includes(s) || EXT_TYPE_PATTERN.test(s), {
-    message: 'must be an Open Badges 3.0 achievement type (Assessment, Certificate, Competency, License…) or "ext:Name"',
-  })
+export const achievementType = str().refine(
+  (s) => (ACHIEVEMENT_TYPES as readonly string[]).includes(s) || EXT_TYPE_PATTERN.test(s),
+  {
+    message:
+      'must be an Open Badges 3.0 achievement type (Assessment, Certificate, Competency, License…) or "ext:Name"',
+  },
+)
 
-export const alignmentTargetType = str().refine((s) => (ALIGNMENT_TARGET_TYPES as readonly string[]).includes(s) || EXT_TYPE_PATTERN.test(s), {
+export const alignmentTargetType = str().refine(
+  (s) => (ALIGNMENT_TARGET_TYPES as readonly string[]).includes(s) || EXT_TYPE_PATTERN.test(s),
+  {
     message: `must be one of ${ALIGNMENT_TARGET_TYPES.join(', ')} or "ext:Name"`,
-  })
+  },
+)
 
 /** An Open Badges 3.0 Alignment: where this achievement sits in a framework of skills or standards. */
 export const alignmentInput = z
@@ -201,7 +208,10 @@ export const achievementFieldsPatch = z.object({
   criteriaNarrative: optional(8000).optional(),
   achievementType: achievementType.optional(),
   tags: tagList.optional(),
-  alignment: z.array(alignmentInput, { message: 'must be a list' }).max(50, 'must have at most 50 alignments').optional(),
+  alignment: z
+    .array(alignmentInput, { message: 'must be a list' })
+    .max(50, 'must have at most 50 alignments')
+    .optional(),
   validityMonths: numberField('a whole number of months')
     .int('must be a whole number of months')
     .min(1, 'must be at least 1 month')
@@ -254,7 +264,9 @@ export const rubricFile = z
       })
       .strict()
       .default({}),
-    achievement: achievementFieldsInput.extend({ id: z.uuid({ message: 'must be an achievement id (a UUID)' }).optional() }).strict(),
+    achievement: achievementFieldsInput
+      .extend({ id: z.uuid({ message: 'must be an achievement id (a UUID)' }).optional() })
+      .strict(),
     criteria: rubricContentInput.shape.criteria,
     passing: passingRuleInput,
   })
@@ -273,11 +285,19 @@ export function parseRubricFile(input: string | unknown): ParsedRubricFile {
     try {
       json = JSON.parse(text)
     } catch (e) {
-      return { ok: false, message: `not valid JSON: ${withLineAndColumn((e as Error).message, text)}`, issues: [] }
+      return {
+        ok: false,
+        message: `not valid JSON: ${withLineAndColumn((e as Error).message, text)}`,
+        issues: [],
+      }
     }
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    return { ok: false, message: 'not a rubric file: expected a JSON object', issues: [{ path: [], message: 'must be a JSON object' }] }
+    return {
+      ok: false,
+      message: 'not a rubric file: expected a JSON object',
+      issues: [{ path: [], message: 'must be a JSON object' }],
+    }
   }
   const marker = (json as { format?: unknown }).format
   if (marker !== RUBRIC_FORMAT) {
@@ -293,7 +313,10 @@ export function parseRubricFile(input: string | unknown): ParsedRubricFile {
     const path = i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))
     // One issue per unknown field, at the field itself: "criteria[0].wieght: is not a field …".
     if (i.code === 'unrecognized_keys')
-      return i.keys.map((k) => ({ path: [...path, k], message: 'is not a field of the rubric format (misspelt?)' }))
+      return i.keys.map((k) => ({
+        path: [...path, k],
+        message: 'is not a field of the rubric format (misspelt?)',
+      }))
     return [{ path, message: i.message }]
   })
   return {

@@ -74,7 +74,8 @@ export function validateRubricContent(content: unknown): RubricContentIssue[] {
     checkText(c.title, at('title'), RUBRIC_LIMITS.titleMax, true, add)
     checkText(c.description, at('description'), RUBRIC_LIMITS.descriptionMax, false, add)
     if (!isFiniteNumber(c.weight) || c.weight <= 0) add(at('weight'), 'must be a number above 0')
-    else if (c.weight > RUBRIC_LIMITS.weightMax) add(at('weight'), `must be at most ${RUBRIC_LIMITS.weightMax}`)
+    else if (c.weight > RUBRIC_LIMITS.weightMax)
+      add(at('weight'), `must be at most ${RUBRIC_LIMITS.weightMax}`)
 
     const levels = Array.isArray(c.levels) ? c.levels : null
     if (!levels) add(at('levels'), 'must be a list of levels')
@@ -91,7 +92,8 @@ export function validateRubricContent(content: unknown): RubricContentIssue[] {
       checkId(l.id, lat('id'), add)
       if (isText(l.id)) {
         const first = levelIndexById.get(l.id)
-        if (first !== undefined) add(lat('id'), `"${l.id}" is already the id of levels[${first}] of this criterion`)
+        if (first !== undefined)
+          add(lat('id'), `"${l.id}" is already the id of levels[${first}] of this criterion`)
         else levelIndexById.set(l.id, j)
       }
       checkText(l.label, lat('label'), RUBRIC_LIMITS.labelMax, true, add)
@@ -104,7 +106,8 @@ export function validateRubricContent(content: unknown): RubricContentIssue[] {
       }
       checkText(l.description, lat('description'), RUBRIC_LIMITS.descriptionMax, false, add)
       if (!isFiniteNumber(l.points) || l.points < 0) add(lat('points'), 'must be a number ≥ 0')
-      else if (l.points > RUBRIC_LIMITS.pointsMax) add(lat('points'), `must be at most ${RUBRIC_LIMITS.pointsMax}`)
+      else if (l.points > RUBRIC_LIMITS.pointsMax)
+        add(lat('points'), `must be at most ${RUBRIC_LIMITS.pointsMax}`)
       else {
         if (previousPoints && l.points < previousPoints.points) {
           add(
@@ -121,12 +124,18 @@ export function validateRubricContent(content: unknown): RubricContentIssue[] {
       if (!isText(c.minLevelId) || c.minLevelId === '') {
         add(at('minLevelId'), 'is required for a critical criterion: the lowest level that is good enough')
       } else if (levels && !levelIndexById.has(c.minLevelId)) {
-        add(at('minLevelId'), `"${c.minLevelId}" is not one of this criterion's level ids (${[...levelIndexById.keys()].join(', ')})`)
+        add(
+          at('minLevelId'),
+          `"${c.minLevelId}" is not one of this criterion's level ids (${[...levelIndexById.keys()].join(', ')})`,
+        )
       } else if (levelIndexById.get(c.minLevelId) === 0) {
         add(at('minLevelId'), 'must be above the lowest level, otherwise every score meets it')
       }
     } else if (c.critical === false && c.minLevelId !== null && c.minLevelId !== undefined) {
-      add(at('minLevelId'), 'only a critical criterion has a minimum level: set critical to true, or minLevelId to null')
+      add(
+        at('minLevelId'),
+        'only a critical criterion has a minimum level: set critical to true, or minLevelId to null',
+      )
     }
   })
 
@@ -135,7 +144,8 @@ export function validateRubricContent(content: unknown): RubricContentIssue[] {
     add(['passing'], 'must be an object with minTotal and unit')
     return issues
   }
-  if (passing.unit !== 'points' && passing.unit !== 'percent') add(['passing', 'unit'], 'must be "points" or "percent"')
+  if (passing.unit !== 'points' && passing.unit !== 'percent')
+    add(['passing', 'unit'], 'must be "points" or "percent"')
   if (!isFiniteNumber(passing.minTotal) || passing.minTotal < 0) {
     add(['passing', 'minTotal'], 'must be a number ≥ 0')
   } else if (passing.unit === 'percent' && passing.minTotal > 100) {
@@ -145,17 +155,27 @@ export function validateRubricContent(content: unknown): RubricContentIssue[] {
     const max = maxTotal(content as unknown as RubricContent)
     const anyCritical = list.some((c) => isObj(c) && c.critical === true)
     if (passing.unit === 'points' && passing.minTotal > max) {
-      add(['passing', 'minTotal'], `is above the highest possible total (${formatNumber(max)} points): no one could pass`)
+      add(
+        ['passing', 'minTotal'],
+        `is above the highest possible total (${formatNumber(max)} points): no one could pass`,
+      )
     } else if (passing.unit === 'percent' && max === 0 && passing.minTotal > 0) {
       add(['passing', 'minTotal'], 'no one could pass: every level is worth 0 points')
     } else if (passing.minTotal === 0 && !anyCritical) {
-      add(['passing', 'minTotal'], 'a minimum of 0 with no critical criterion passes everyone; raise it or mark a criterion critical')
+      add(
+        ['passing', 'minTotal'],
+        'a minimum of 0 with no critical criterion passes everyone; raise it or mark a criterion critical',
+      )
     }
   }
   return issues
 }
 
-function checkId(v: unknown, path: (string | number)[], add: (p: (string | number)[], m: string) => void): void {
+function checkId(
+  v: unknown,
+  path: (string | number)[],
+  add: (p: (string | number)[], m: string) => void,
+): void {
   if (!isText(v) || v === '') return add(path, 'is required')
   if (v.length > RUBRIC_LIMITS.idMax) return add(path, `must be at most ${RUBRIC_LIMITS.idMax} characters`)
   if (!RUBRIC_ID_PATTERN.test(v))
@@ -189,24 +209,20 @@ export function maxTotal(content: RubricContent): number {
 export function normalizeRubricContent(content: RubricContent): RubricContent {
   const t = (s: string): string => s.normalize('NFC').trim()
   return {
-    criteria: content.criteria.map(
-      (c): RubricCriterion => ({
-        id: t(c.id),
-        title: t(c.title),
-        description: t(c.description ?? ''),
-        weight: c.weight,
-        critical: c.critical,
-        minLevelId: c.minLevelId === null || c.minLevelId === undefined ? null : t(c.minLevelId),
-        levels: c.levels.map(
-          (l): RubricLevel => ({
-            id: t(l.id),
-            label: t(l.label),
-            description: t(l.description ?? ''),
-            points: l.points,
-          }),
-        ),
-      }),
-    ),
+    criteria: content.criteria.map((c): RubricCriterion => ({
+      id: t(c.id),
+      title: t(c.title),
+      description: t(c.description ?? ''),
+      weight: c.weight,
+      critical: c.critical,
+      minLevelId: c.minLevelId === null || c.minLevelId === undefined ? null : t(c.minLevelId),
+      levels: c.levels.map((l): RubricLevel => ({
+        id: t(l.id),
+        label: t(l.label),
+        description: t(l.description ?? ''),
+        points: l.points,
+      })),
+    })),
     passing: { minTotal: content.passing.minTotal, unit: content.passing.unit },
   }
 }
@@ -246,11 +262,13 @@ export function diffRubricContent(before: RubricContent, after: RubricContent): 
       changes.push({ kind: 'removed', criterionId: c.id, message: `criterion ${q(c.title)} removed` })
     }
   }
-  changes.push(...moves(before.criteria, after.criteria).map((m) => ({
-    kind: 'moved' as const,
-    criterionId: m.id,
-    message: `criterion ${q(m.item.title)} moved from position ${m.from + 1} to ${m.to + 1}`,
-  })))
+  changes.push(
+    ...moves(before.criteria, after.criteria).map((m) => ({
+      kind: 'moved' as const,
+      criterionId: m.id,
+      message: `criterion ${q(m.item.title)} moved from position ${m.from + 1} to ${m.to + 1}`,
+    })),
+  )
 
   for (const c of after.criteria) {
     const old = oldById.get(c.id)
@@ -287,7 +305,10 @@ function diffCriterion(old: RubricCriterion, c: RubricCriterion): RubricChange[]
   if (old.title !== c.title) changed('title', `criterion ${q(old.title)} renamed to ${name}`)
   if (old.description !== c.description) changed('description', `criterion ${name}: description changed`)
   if (old.weight !== c.weight)
-    changed('weight', `criterion ${name}: weight changed from ${formatNumber(old.weight)} to ${formatNumber(c.weight)}`)
+    changed(
+      'weight',
+      `criterion ${name}: weight changed from ${formatNumber(old.weight)} to ${formatNumber(c.weight)}`,
+    )
   if (old.critical !== c.critical) {
     changed(
       'critical',
@@ -306,7 +327,12 @@ function diffCriterion(old: RubricCriterion, c: RubricCriterion): RubricChange[]
   const newLevelIds = new Set(c.levels.map((l) => l.id))
   for (const l of old.levels) {
     if (!newLevelIds.has(l.id))
-      out.push({ kind: 'removed', criterionId: c.id, levelId: l.id, message: `criterion ${name}: level ${q(l.label)} removed` })
+      out.push({
+        kind: 'removed',
+        criterionId: c.id,
+        levelId: l.id,
+        message: `criterion ${name}: level ${q(l.label)} removed`,
+      })
   }
   for (const m of moves(old.levels, c.levels)) {
     out.push({
@@ -327,8 +353,10 @@ function diffCriterion(old: RubricCriterion, c: RubricCriterion): RubricChange[]
       })
       continue
     }
-    if (o.label !== l.label) changed('label', `criterion ${name}: level ${q(o.label)} renamed to ${q(l.label)}`, l.id)
-    if (o.description !== l.description) changed('description', `criterion ${name}: level ${q(l.label)} description changed`, l.id)
+    if (o.label !== l.label)
+      changed('label', `criterion ${name}: level ${q(o.label)} renamed to ${q(l.label)}`, l.id)
+    if (o.description !== l.description)
+      changed('description', `criterion ${name}: level ${q(l.label)} description changed`, l.id)
     if (o.points !== l.points)
       changed(
         'points',
@@ -343,7 +371,10 @@ function diffCriterion(old: RubricCriterion, c: RubricCriterion): RubricChange[]
  * Items kept in both lists whose position among the kept items changed. Positions are counted among
  * the kept items only, so adding or removing one does not report every later item as moved.
  */
-function moves<T extends { id: string }>(before: T[], after: T[]): { id: string; item: T; from: number; to: number }[] {
+function moves<T extends { id: string }>(
+  before: T[],
+  after: T[],
+): { id: string; item: T; from: number; to: number }[] {
   const afterIds = new Set(after.map((x) => x.id))
   const beforeIds = new Set(before.map((x) => x.id))
   const keptBefore = before.filter((x) => afterIds.has(x.id)).map((x) => x.id)

@@ -204,7 +204,10 @@ export async function issueOne(
   const built = buildOpenBadgeCredential(input)
   // The builder only accepts http(s) list URLs; an installation without a web address uses a
   // urn:uuid list id (docs/credentials.md), so the status entry is added here and checked again.
-  const unsigned = { ...built, credentialStatus: statusEntry(list.url, index, list.purpose) }
+  const unsigned: Record<string, unknown> & typeof built = {
+    ...built,
+    credentialStatus: statusEntry(list.url, index, list.purpose),
+  }
   const schemaIssues = validateOb3Schema(unsigned)
   if (schemaIssues.length) throw new TesseraError('internal', `The credential does not match the OB 3.0 schema: ${formatSchemaIssues(schemaIssues)}`)
 

@@ -56,10 +56,9 @@ export async function verifyHere(
     if (held.revoked_at) {
       status.status = 'failed'
       status.message = `Revoked on ${held.revoked_at}: ${held.revocation_reason ?? 'no reason given'} (this installation's records)`
-    } else if (issuedHere && status.status !== 'failed') {
-      const listNote = status.status === 'passed' ? '' : ` (${status.message.replace(/\.$/, '')})`
+    } else if (issuedHere && (status.status === 'warning' || status.status === 'skipped')) {
+      status.message = `Not revoked: issued here, and this installation's records show no revocation (${status.message.replace(/\.$/, '')})`
       status.status = 'passed'
-      status.message = `Not revoked: issued here, and this installation's records show no revocation${listNote}`
     }
   }
   const verified = proofPassed && checks.every((c) => c.status !== 'failed')

@@ -118,7 +118,7 @@ export async function buildPublicKeysDocument(db: Tx, now: Date): Promise<Public
       type: r.type,
       createdAt: r.created_at,
       retiredAt: r.retired_at,
-      publicJwk: JSON.parse(r.public_jwk) as PublicJwk,
+      publicJwk: JSON.parse(r.public_jwk) as PublicKeysDocument['issuers'][number]['keys'][number]['publicJwk'],
     })
   }
   const lists = await db

@@ -60,15 +60,18 @@ export function achievementFromRow(row: AchievementRow): StoredAchievement {
     tags: parseJsonArray<string>(row.tags),
     alignment: parseJsonArray<StoredAlignment>(row.alignment),
     validityMonths: row.validity_months,
-    image:
-      row.image && row.image_media_type ? { mediaType: row.image_media_type, bytes: row.image } : null,
+    image: row.image && row.image_media_type ? { mediaType: row.image_media_type, bytes: row.image } : null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   }
 }
 
 export async function loadAchievement(db: Tx, achievementId: string): Promise<StoredAchievement> {
-  const row = await db.selectFrom('achievement').selectAll().where('id', '=', achievementId).executeTakeFirst()
+  const row = await db
+    .selectFrom('achievement')
+    .selectAll()
+    .where('id', '=', achievementId)
+    .executeTakeFirst()
   if (!row) throw notFound('Achievement', achievementId)
   return achievementFromRow(row)
 }

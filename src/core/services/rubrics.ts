@@ -127,7 +127,10 @@ export function rubricsHandlers(ctx: ServiceContext): FeatureHandlers<typeof rub
     const counts = await assessmentCounts(tx, [row.id])
     const assessmentCount = counts.get(row.id) ?? 0
     const editableInPlace =
-      row.id === latest.id && assessmentCount === 0 && row.device_id === ctx.deviceId && !(await hasSynced(tx))
+      row.id === latest.id &&
+      assessmentCount === 0 &&
+      row.device_id === ctx.deviceId &&
+      !(await hasSynced(tx))
     return {
       id: rubric.id,
       name: rubric.name,
@@ -143,9 +146,17 @@ export function rubricsHandlers(ctx: ServiceContext): FeatureHandlers<typeof rub
   /** Validates content (paths under `at`) and returns its normalised form, canonical text and hash. */
   const prepareContent = (content: RubricContent, at: Path) => {
     const normalized = normalizeRubricContent(content)
-    const issues = validateRubricContent(normalized).map((i) => ({ path: [...at, ...i.path], message: i.message }))
-    if (issues.length > 0) throw invalidWith(at.length ? 'The rubric content is not valid' : 'Not a valid rubric file', issues)
-    return { content: normalized, text: canonicalRubricContent(normalized), hash: rubricContentHash(normalized) }
+    const issues = validateRubricContent(normalized).map((i) => ({
+      path: [...at, ...i.path],
+      message: i.message,
+    }))
+    if (issues.length > 0)
+      throw invalidWith(at.length ? 'The rubric content is not valid' : 'Not a valid rubric file', issues)
+    return {
+      content: normalized,
+      text: canonicalRubricContent(normalized),
+      hash: rubricContentHash(normalized),
+    }
   }
 
   const createAchievement = async (
@@ -180,7 +191,11 @@ export function rubricsHandlers(ctx: ServiceContext): FeatureHandlers<typeof rub
       action: 'achievement.create',
       entityType: 'achievement',
       entityId: id,
-      details: { name: fields.name, achievementType: fields.achievementType, ...(opts.via ? { via: opts.via } : {}) },
+      details: {
+        name: fields.name,
+        achievementType: fields.achievementType,
+        ...(opts.via ? { via: opts.via } : {}),
+      },
     })
     return id
   }
@@ -314,7 +329,8 @@ export function rubricsHandlers(ctx: ServiceContext): FeatureHandlers<typeof rub
         { rubricId: input.rubricId, baseVersion: input.baseVersion, latestVersion: latest.version },
       )
     }
-    if (prepared.hash === latest.content_hash) return { status: 'unchanged', version: latest.version, changes: [] }
+    if (prepared.hash === latest.content_hash)
+      return { status: 'unchanged', version: latest.version, changes: [] }
 
     const changes = diffRubricContent(JSON.parse(latest.content) as RubricContent, prepared.content)
     const used = (await assessmentCounts(tx, [latest.id])).get(latest.id) ?? 0
@@ -379,13 +395,21 @@ export function rubricsHandlers(ctx: ServiceContext): FeatureHandlers<typeof rub
       })
     }
     await tx.updateTable('rubric').set({ updated_at: now }).where('id', '=', input.rubricId).execute()
-    return { status: inPlace ? 'updated_in_place' : 'new_version', version: inPlace ? latest.version : latest.version + 1, changes }
+    return {
+      status: inPlace ? 'updated_in_place' : 'new_version',
+      version: inPlace ? latest.version : latest.version + 1,
+      changes,
+    }
   }
 
   const renameRubric = async (tx: Tx, call: CallContext, rubricId: string, name: string, via?: string) => {
     const r = await requireRubric(tx, rubricId)
     if (r.name === name) return false
-    await tx.updateTable('rubric').set({ name, updated_at: isoNow(ctx) }).where('id', '=', rubricId).execute()
+    await tx
+      .updateTable('rubric')
+      .set({ name, updated_at: isoNow(ctx) })
+      .where('id', '=', rubricId)
+      .execute()
     await appendAudit(tx, ctx, call, {
       action: 'rubric.update',
       entityType: 'rubric',
@@ -424,10 +448,18 @@ export function rubricsHandlers(ctx: ServiceContext): FeatureHandlers<typeof rub
       // A new rubric; it keeps the id the file names, so later exports of it come back to it.
       let achievementId = fileAchievementId
       let achievementUpdated = false
-      if (achievementId && (await tx.selectFrom('achievement').select('id').where('id', '=', achievementId).executeTakeFirst())) {
-        achievementUpdated = (await updateAchievement(tx, call, achievementId, achievementFields, ['achievement'], via)).length > 0
+      if (
+        achievementId &&
+        (await tx.selectFrom('achievement').select('id').where('id', '=', achievementId).executeTakeFirst())
+      ) {
+        achievementUpdated =
+          (await updateAchievement(tx, call, achievementId, achievementFields, ['achievement'], via)).length >
+          0
       } else {
-        achievementId = await createAchievement(tx, call, achievementFields, ['achievement'], { id: achievementId, via })
+        achievementId = await createAchievement(tx, call, achievementFields, ['achievement'], {
+          id: achievementId,
+          via,
+        })
       }
       const rubricId = await createRubric(tx, call, {
         rubricId: file.rubric.id,
@@ -457,17 +489,24 @@ export function rubricsHandlers(ctx: ServiceContext): FeatureHandlers<typeof rub
       return result('unchanged', existing.id, same.version)
     }
     const achievementUpdated =
-      (await updateAchievement(tx, call, existing.achievement_id, achievementFields, ['achievement'], via)).length > 0
+      (await updateAchievement(tx, call, existing.achievement_id, achievementFields, ['achievement'], via))
+        .length > 0
     const rubricRenamed = file.rubric.name ? await renameRubric(tx, call, existing.id, name, via) : false
     if (same) return result('unchanged', existing.id, same.version, { achievementUpdated, rubricRenamed })
+    // An exported file carries its version's note; edited and imported again, that note would
+    // wrongly describe the new version, so a note equal to the latest version's is not reused.
     const saved = await saveContent(tx, call, {
       rubricId: existing.id,
       content,
       contentPath: [],
-      changeNote,
+      changeNote: changeNote !== null && changeNote === latest?.change_note ? null : changeNote,
       via,
     })
-    return result(saved.status, existing.id, saved.version, { changes: saved.changes, achievementUpdated, rubricRenamed })
+    return result(saved.status, existing.id, saved.version, {
+      changes: saved.changes,
+      achievementUpdated,
+      rubricRenamed,
+    })
   }
 
   /** Without an id, a rubric of the same name that already has this exact content is this file imported before. */
@@ -539,7 +578,11 @@ export function rubricsHandlers(ctx: ServiceContext): FeatureHandlers<typeof rub
         .execute()
       return {
         ...achievementView(a),
-        rubrics: rubrics.map((r) => ({ id: r.id, name: r.name, latestVersion: Number(r.latest_version ?? 0) })),
+        rubrics: rubrics.map((r) => ({
+          id: r.id,
+          name: r.name,
+          latestVersion: Number(r.latest_version ?? 0),
+        })),
       }
     },
 
@@ -561,14 +604,12 @@ export function rubricsHandlers(ctx: ServiceContext): FeatureHandlers<typeof rub
         .selectFrom('rubric as r')
         .innerJoin('achievement as a', 'a.id', 'r.achievement_id')
         .innerJoin('rubric_version as v', (join) =>
-          join
-            .onRef('v.rubric_id', '=', 'r.id')
-            .on('v.version', '=', (eb) =>
-              eb
-                .selectFrom('rubric_version as m')
-                .select((e) => e.fn.max<number>('m.version').as('mv'))
-                .whereRef('m.rubric_id', '=', 'r.id'),
-            ),
+          join.onRef('v.rubric_id', '=', 'r.id').on('v.version', '=', (eb) =>
+            eb
+              .selectFrom('rubric_version as m')
+              .select((e) => e.fn.max<number>('m.version').as('mv'))
+              .whereRef('m.rubric_id', '=', 'r.id'),
+          ),
         )
         .select((eb) => [
           'r.id',
@@ -588,27 +629,31 @@ export function rubricsHandlers(ctx: ServiceContext): FeatureHandlers<typeof rub
             .whereRef('c.rubric_id', '=', 'r.id')
             .as('version_count'),
           eb
-            .exists(eb.selectFrom('assessment as s').select('s.id').whereRef('s.rubric_version_id', '=', 'v.id'))
+            .exists(
+              eb.selectFrom('assessment as s').select('s.id').whereRef('s.rubric_version_id', '=', 'v.id'),
+            )
             .as('used'),
         ])
       if (achievementId) q = q.where('r.achievement_id', '=', achievementId)
       const rows = await q.execute()
       return rows
-        .map(
-          (r): RubricSummary => ({
-            id: r.id,
-            name: r.name,
-            achievement: { id: r.achievement_id, name: r.achievement_name, achievementType: r.achievement_type },
-            latestVersion: r.version,
-            latestVersionId: r.version_id,
-            versionCount: Number(r.version_count),
-            contentHash: r.content_hash,
-            frozen: Boolean(r.used),
-            criteriaCount: (JSON.parse(r.content) as RubricContent).criteria.length,
-            createdAt: r.created_at,
-            updatedAt: r.updated_at,
-          }),
-        )
+        .map((r): RubricSummary => ({
+          id: r.id,
+          name: r.name,
+          achievement: {
+            id: r.achievement_id,
+            name: r.achievement_name,
+            achievementType: r.achievement_type,
+          },
+          latestVersion: r.version,
+          latestVersionId: r.version_id,
+          versionCount: Number(r.version_count),
+          contentHash: r.content_hash,
+          frozen: Boolean(r.used),
+          criteriaCount: (JSON.parse(r.content) as RubricContent).criteria.length,
+          createdAt: r.created_at,
+          updatedAt: r.updated_at,
+        }))
         .sort((x, y) => x.name.localeCompare(y.name) || x.createdAt.localeCompare(y.createdAt))
     },
 
@@ -638,7 +683,8 @@ export function rubricsHandlers(ctx: ServiceContext): FeatureHandlers<typeof rub
           deviceId: v.device_id,
           assessmentCount,
           frozen: assessmentCount > 0,
-          editableInPlace: i === versions.length - 1 && assessmentCount === 0 && v.device_id === ctx.deviceId && !synced,
+          editableInPlace:
+            i === versions.length - 1 && assessmentCount === 0 && v.device_id === ctx.deviceId && !synced,
           criteriaCount: content.criteria.length,
           changes,
         }
@@ -679,12 +725,19 @@ export function rubricsHandlers(ctx: ServiceContext): FeatureHandlers<typeof rub
           baseVersion: args.baseVersion,
         }),
       )
-      return { status: saved.status, rubric: await getDetail(db, args.rubricId, saved.version), changes: saved.changes }
+      return {
+        status: saved.status,
+        rubric: await getDetail(db, args.rubricId, saved.version),
+        changes: saved.changes,
+      }
     },
 
     'rubrics.import': async (args, call) => {
       const parsed = parseRubricFile(args.text ?? args.document)
-      if (!parsed.ok) throw parsed.issues.length ? invalidWith('Not a valid rubric file', parsed.issues) : invalid(`Not a valid rubric file: ${parsed.message}`)
+      if (!parsed.ok)
+        throw parsed.issues.length
+          ? invalidWith('Not a valid rubric file', parsed.issues)
+          : invalid(`Not a valid rubric file: ${parsed.message}`)
       const r = await db.transaction().execute((trx) => importFile(trx, call, parsed.value))
       return {
         status: r.status,
@@ -734,16 +787,20 @@ function invalidWith(what: string, issues: ErrorIssue[]) {
 
 function decodeImage(image: AchievementImage, at: Path): Uint8Array {
   const bytes = Buffer.from(image.dataBase64, 'base64')
-  if (bytes.length === 0) throw invalidWith('The image is empty', [{ path: [...at, 'dataBase64'], message: 'is empty' }])
+  if (bytes.length === 0)
+    throw invalidWith('The image is empty', [{ path: [...at, 'dataBase64'], message: 'is empty' }])
   if (bytes.length > ACHIEVEMENT_IMAGE_MAX_BYTES)
-    throw invalidWith('The image is too large', [{ path: [...at, 'dataBase64'], message: 'must be at most 1 MB' }])
+    throw invalidWith('The image is too large', [
+      { path: [...at, 'dataBase64'], message: 'must be at most 1 MB' },
+    ])
   const looksRight =
-    image.mediaType === 'image/png'
-      ? contentMatchesMediaType('image/png', bytes)
-      : isSvgText(bytes)
+    image.mediaType === 'image/png' ? contentMatchesMediaType('image/png', bytes) : isSvgText(bytes)
   if (!looksRight) {
     throw invalidWith('The image does not match its type', [
-      { path: [...at, 'dataBase64'], message: `is not a ${image.mediaType === 'image/png' ? 'PNG' : 'SVG'} image` },
+      {
+        path: [...at, 'dataBase64'],
+        message: `is not a ${image.mediaType === 'image/png' ? 'PNG' : 'SVG'} image`,
+      },
     ])
   }
   return new Uint8Array(bytes)
@@ -768,7 +825,9 @@ function achievementView(a: StoredAchievement): AchievementView {
     tags: a.tags,
     alignment: a.alignment.map(alignmentOut),
     validityMonths: a.validityMonths,
-    image: a.image ? { mediaType: a.image.mediaType, dataBase64: Buffer.from(a.image.bytes).toString('base64') } : null,
+    image: a.image
+      ? { mediaType: a.image.mediaType, dataBase64: Buffer.from(a.image.bytes).toString('base64') }
+      : null,
     createdAt: a.createdAt,
     updatedAt: a.updatedAt,
   }
@@ -840,7 +899,12 @@ export function rubricFileDocument(input: {
       weight: c.weight,
       critical: c.critical,
       minLevelId: c.minLevelId,
-      levels: c.levels.map((l) => ({ id: l.id, label: l.label, description: l.description, points: l.points })),
+      levels: c.levels.map((l) => ({
+        id: l.id,
+        label: l.label,
+        description: l.description,
+        points: l.points,
+      })),
     })),
     passing: { minTotal: input.content.passing.minTotal, unit: input.content.passing.unit },
   }

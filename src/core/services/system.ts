@@ -2,7 +2,9 @@ import { sql } from 'kysely'
 import { notFound, TesseraError } from '../../contract/errors'
 import type { systemOps, Organization } from '../../contract/ops/system'
 import { newId } from '../domain/ids'
+import { issuerIdOf } from '../crypto/keys'
 import { appendAudit, verifyAuditChain } from './audit'
+import { askNewPassphrase, insertIssuerKeys, keyFingerprint, prepareIssuerKeys } from './issuer-keys'
 import { isoNow, type ServiceContext } from './context'
 import type { FeatureHandlers } from './handlers'
 import type { OrganizationTable } from '../db/schema'
@@ -57,6 +59,9 @@ export function systemHandlers(ctx: ServiceContext): FeatureHandlers<typeof syst
       if (await getOrganization()) {
         throw new TesseraError('conflict', 'This database is already set up; change the organization in Settings instead')
       }
+      // The issuer keys are made with the organization: asked for and sealed before the
+      // transaction opens, stored in it, so setup leaves either both or neither.
+      const keys = await prepareIssuerKeys(ctx, await askNewPassphrase(ctx))
       const now = isoNow(ctx)
       const id = newId()
       await db.transaction().execute(async (trx) => {
@@ -81,8 +86,15 @@ export function systemHandlers(ctx: ServiceContext): FeatureHandlers<typeof syst
           entityId: id,
           details: { name: input.name },
         })
+        await insertIssuerKeys(trx, ctx, call, keys, 'init')
       })
-      return { organization: (await getOrganization())! }
+      return {
+        organization: (await getOrganization())!,
+        issuer: {
+          id: issuerIdOf(keys.keys.ed25519),
+          keys: keys.rows.map((k) => ({ kid: k.id, type: k.type, fingerprint: keyFingerprint(k.id) })),
+        },
+      }
     },
 
     'system.doctor': async () => {

@@ -4,6 +4,20 @@ import ar from './ar.json'
 import en from './en.json'
 import fr from './fr.json'
 
+/**
+ * Each screen keeps its strings in its own files, `<lang>/<screen>.json`, under a top-level key
+ * named after the screen, so screens can be translated (and written) independently.
+ */
+const screenFiles = import.meta.glob<{ default: Record<string, unknown> }>('./*/*.json', { eager: true })
+
+function withScreens(code: string, base: Record<string, unknown>): Record<string, unknown> {
+  const merged = { ...base }
+  for (const [file, mod] of Object.entries(screenFiles)) {
+    if (file.startsWith(`./${code}/`)) Object.assign(merged, mod.default)
+  }
+  return merged
+}
+
 /** Languages of the UI, each named in its own language (autonyms are never translated). */
 export const LANGUAGES = [
   { code: 'en', name: 'English', dir: 'ltr' },
@@ -41,7 +55,11 @@ function applyToDocument(code: string): void {
 export function setupI18n(): typeof i18next {
   const lng = initialLanguage()
   void i18next.use(initReactI18next).init({
-    resources: { en: { translation: en }, fr: { translation: fr }, ar: { translation: ar } },
+    resources: {
+      en: { translation: withScreens('en', en) },
+      fr: { translation: withScreens('fr', fr) },
+      ar: { translation: withScreens('ar', ar) },
+    },
     lng,
     fallbackLng: 'en',
     supportedLngs: LANGUAGES.map((l) => l.code),
