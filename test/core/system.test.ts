@@ -12,7 +12,11 @@ describe('system', () => {
     expect(status.organization?.name).toBe('Northside Skills Trust')
     expect(status.deviceId).toMatch(/^[0-9a-f-]{36}$/)
     const audit = t.ctx.database.sqlite.prepare('SELECT action, actor FROM audit_log').all()
-    expect(audit).toEqual([{ action: 'organization.create', actor: 'test-user' }])
+    expect(audit).toEqual([
+      { action: 'organization.create', actor: 'test-user' },
+      { action: 'key.create', actor: 'test-user' },
+      { action: 'key.create', actor: 'test-user' },
+    ])
   })
 
   it('refuses a second init and invalid input with field paths', async () => {

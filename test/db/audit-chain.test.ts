@@ -5,7 +5,7 @@ import type { DB } from '../../src/core/db/schema'
 import { auditEntryHash, verifyAuditChain } from '../../src/core/services/audit'
 import { openInitializedTessera } from '../helpers/temp-db'
 
-/** Three assessors → four chained entries (org + 3). */
+/** Three assessors → six chained entries (org + its two issuer keys + 3). */
 async function withEntries() {
   const t = await openInitializedTessera()
   for (const name of ['A. Assessor', 'B. Assessor', 'C. Assessor']) await t.call('assessors.add', { name })
@@ -34,7 +34,7 @@ describe('audit chain', () => {
   it('is intact after normal use', async () => {
     const file = await withEntries()
     const r = await problems(file)
-    expect(r.entries).toBe(4)
+    expect(r.entries).toBe(6)
     expect(r.problems).toEqual([])
   })
 
@@ -62,7 +62,7 @@ describe('audit chain', () => {
 
   it('detects a deleted last entry', async () => {
     const file = await withEntries()
-    tamper(file, `DELETE FROM audit_log WHERE seq = 4`)
+    tamper(file, `DELETE FROM audit_log WHERE seq = 6`)
     const r = await problems(file)
     expect(r.problems).toEqual([expect.objectContaining({ problem: expect.stringContaining('deleted from the end') })])
   })

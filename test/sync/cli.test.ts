@@ -47,7 +47,8 @@ describe('tessera sync commands (real CLI processes)', () => {
     )
     expect(enroll.code, enroll.stderr).toBe(0)
     const hubFingerprint = /key fingerprint (.+)$/m.exec(enroll.stdout)![1]!
-    expect(enroll.stdout).toMatch(/Carries: achievement 1, rubric 1, rubric_version 1/)
+    // The hub's public issuer keys travel too (credentials, 2/5), so field devices trust what it signs.
+    expect(enroll.stdout).toMatch(/Carries: issuer_key 2, achievement 1, rubric 1, rubric_version 1/)
 
     expect(cli(fieldDb, 'init', '--org-name', 'Northside Skills Trust').code).toBe(0)
     const join = cli(fieldDb, 'hub', 'join', path.join(dir, 'enroll.tsb'), '--name', 'Laptop 7')

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { canonicalJson } from '../domain/canonical-json'
 import { auditEntryHash } from '../services/audit'
 import { quoteIdent, recordSchema, recordToRow, rowToRecord, tableColumns, type SyncRecord } from './columns'
+import { credentialRecordKinds } from './credential-kinds'
 
 /**
  * THE registry of record kinds that travel between installations.
@@ -537,6 +538,7 @@ export const recordKinds: RecordKind[] = [
     references: (r) => ref('assessment', r.assessment_id),
     blockedReason: evidenceBlockedReason,
   }),
+  ...credentialRecordKinds(),
   auditKind(),
 ].sort((a, b) => a.order - b.order)
 
