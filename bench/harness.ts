@@ -13,6 +13,8 @@ export interface Stats {
 }
 
 export interface CaseResult {
+  /** Stable key (JSON consumers, the smoke test). */
+  id: string
   name: string
   unit: 'ms' | 'per_second' | 'MB' | 'KB_gzip'
   /** What the issue asks for, in words (e.g. "< 300 ms"). */
@@ -24,6 +26,10 @@ export interface CaseResult {
   ratio?: number
   met: boolean
   note?: string
+  /** Sizes the case ran with (learners, batch, runs…). */
+  params?: Record<string, number | string>
+  /** Further figures worth keeping (throughput, memory growth, sub-steps). */
+  extra?: Record<string, number | string>
 }
 
 export function stats(samples: number[]): Stats {
@@ -42,6 +48,42 @@ export async function time(fn: () => unknown, runs: number, warmup = 1): Promise
     out.push(performance.now() - t0)
   }
   return out
+}
+
+/**
+ * Times the case and its baseline alternately, run for run, so that load from other processes on a
+ * shared machine falls on both alike and their ratio stays meaningful.
+ */
+export async function timePair(
+  caseFn: (i: number) => unknown,
+  baselineFn: (i: number) => unknown,
+  runs: number,
+  warmup = 1,
+): Promise<{ samples: number[]; baseline: number[] }> {
+  for (let i = 0; i < warmup; i++) {
+    await caseFn(-1 - i)
+    await baselineFn(-1 - i)
+  }
+  const samples: number[] = []
+  const baseline: number[] = []
+  for (let i = 0; i < runs; i++) {
+    let t0 = performance.now()
+    await caseFn(i)
+    samples.push(performance.now() - t0)
+    t0 = performance.now()
+    await baselineFn(i)
+    baseline.push(performance.now() - t0)
+  }
+  return { samples, baseline }
+}
+
+/** Case median over baseline median. */
+export const ratioOf = (c: Stats, b: Stats): number => c.median / b.median
+
+/** A full garbage collection, when the process allows it (the runner enables it). */
+export function collectGarbage(): void {
+  const g = (globalThis as { gc?: () => void }).gc
+  if (g) g()
 }
 
 const fmt = (n: number | undefined, digits = 2): string => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(digits))
@@ -66,4 +108,7 @@ export function printTable(results: CaseResult[], out: (s: string) => void = (s)
   out(widths.map((w) => '-'.repeat(w)).join('  '))
   for (const r of rows) out(line(r))
   for (const r of results) if (r.note) out(`* ${r.name}: ${r.note}`)
+  for (const r of results)
+    if (r.extra && Object.keys(r.extra).length)
+      out(`  ${r.name}: ${Object.entries(r.extra).map(([k, v]) => `${k}=${typeof v === 'number' ? fmt(v) : v}`).join(', ')}`)
 }

@@ -9,6 +9,7 @@ import { registerServeCommand } from './commands/serve'
 import { registerSyncCommands } from './commands/sync'
 import { registerSystemCommands } from './commands/system'
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, formatError } from './io'
+import { CheckFailed } from './runtime'
 
 export function buildProgram(): Command {
   const program = new Command('tessera')
@@ -45,7 +46,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     const apiError = toApiError(e)
     const json = process.argv.includes('--json') || argv.includes('--json')
-    if (json) process.stdout.write(JSON.stringify({ ok: false, error: apiError }, null, 2) + '\n')
+    // A CheckFailed command printed its own report (the one JSON document); only the exit code remains.
+    if (json && !(e instanceof CheckFailed)) process.stdout.write(JSON.stringify({ ok: false, error: apiError }, null, 2) + '\n')
     else process.stderr.write(formatError(apiError) + '\n')
     if (apiError.code === 'internal' && !(e instanceof TesseraError) && process.env.TESSERA_DEBUG) console.error(e)
     return EXIT_FAILED

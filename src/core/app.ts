@@ -6,6 +6,7 @@ import { newId } from './domain/ids'
 import { dispatch } from './dispatch'
 import { assessmentsHandlers } from './services/assessments'
 import { credentialsHandlers } from './services/credentials'
+import { dashboardHandlers } from './services/dashboard'
 import type { CallContext, SecretProvider, ServiceContext } from './services/context'
 import type { Handlers } from './services/handlers'
 import { keysHandlers } from './services/keys'
@@ -59,6 +60,7 @@ export function createHandlers(ctx: ServiceContext): Handlers {
     ...syncHandlers(ctx),
     ...keysHandlers(ctx),
     ...credentialsHandlers(ctx),
+    ...dashboardHandlers(ctx),
   } satisfies Handlers
 }
 

@@ -5,7 +5,8 @@
  *
  * No remote code and no inline scripts: scripts, styles, fonts and fetches come from the app's own
  * origin only. Images may be data:/blob: URLs (logo previews, evidence photos); media may be blob:
- * (camera capture). Nothing may frame the app, and forms never post anywhere.
+ * (camera capture); frames only blob: (the in-app PDF certificate preview). Nothing may frame the app,
+ * and forms never post anywhere.
  */
 export const CSP_DIRECTIVES: ReadonlyArray<readonly [string, ...string[]]> = [
   ['default-src', "'none'"],
@@ -13,6 +14,8 @@ export const CSP_DIRECTIVES: ReadonlyArray<readonly [string, ...string[]]> = [
   ['style-src', "'self'"],
   ['img-src', "'self'", 'data:', 'blob:'],
   ['media-src', "'self'", 'blob:'],
+  // The certificate preview: a PDF the app made itself, shown from a blob: URL (never a remote page).
+  ['frame-src', 'blob:'],
   ['font-src', "'self'"],
   ['connect-src', "'self'"],
   ['object-src', "'none'"],

@@ -23,7 +23,10 @@ export interface IssueWorld {
 export const COHORT = 'March 2026'
 
 export async function issueWorld(
-  opts: Partial<OpenTesseraOptions> & { validityMonths?: number | null; image?: { mediaType: 'image/png'; dataBase64: string } } = {},
+  opts: Partial<OpenTesseraOptions> & {
+    validityMonths?: number | null
+    image?: { mediaType: 'image/png'; dataBase64: string }
+  } = {},
 ): Promise<IssueWorld> {
   const { validityMonths = null, image = null, ...open } = opts
   const t = await openInitializedTessera(open)
@@ -43,7 +46,13 @@ export async function issueWorld(
     email: 'Amina.Yusuf@example.org',
     cohorts: [COHORT],
   })
-  return { t, rubricId: created.rubric.id, achievementId: created.rubric.achievement.id, assessorId, learnerId: learner.id }
+  return {
+    t,
+    rubricId: created.rubric.id,
+    achievementId: created.rubric.achievement.id,
+    assessorId,
+    learnerId: learner.id,
+  }
 }
 
 /** 2×Competent + 1.5×Expert + 0.5×Developing = 9 of 12 (75 %): a pass. */
@@ -79,15 +88,35 @@ export const sqliteCount = (t: Tessera, table: string): number =>
   (t.ctx.database.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n
 
 export const auditCount = (t: Tessera, action: string): number =>
-  (t.ctx.database.sqlite.prepare(`SELECT count(*) AS n FROM audit_log WHERE action = ?`).get(action) as { n: number }).n
+  (
+    t.ctx.database.sqlite.prepare(`SELECT count(*) AS n FROM audit_log WHERE action = ?`).get(action) as {
+      n: number
+    }
+  ).n
 
 /** Runs a poppler / qpdf / zbar tool and returns its stdout. */
-export const tool = (cmd: string, args: string[]): string => execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+export const tool = (cmd: string, args: string[]): string =>
+  execFileSync(cmd, args, {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  })
 
 /** Rasterises page `page` of a PDF and decodes the QR code on it. */
 export function qrTextOfPdf(pdfFile: string, page = 1): string {
   const prefix = path.join(path.dirname(pdfFile), `qr-page-${page}`)
-  execFileSync('pdftoppm', ['-r', '200', '-f', String(page), '-l', String(page), '-png', '-singlefile', pdfFile, prefix])
+  tool('pdftoppm', [
+    '-r',
+    '200',
+    '-f',
+    String(page),
+    '-l',
+    String(page),
+    '-png',
+    '-singlefile',
+    pdfFile,
+    prefix,
+  ])
   const out = tool('zbarimg', ['--quiet', '--raw', `${prefix}.png`]).trim()
   fs.rmSync(`${prefix}.png`, { force: true })
   return out

@@ -10,9 +10,19 @@ import { verifyCredential } from '../../src/core/verify/verify'
 import { PNG_1PX } from '../assessments/fixtures'
 import { standardsDir } from '../credentials/fixtures'
 import { tempDir } from '../helpers/temp-db'
-import { auditCount, FAIL, finalizedAssessment, issueWorld, pdfPageCount, sqliteCount, tool } from './fixtures'
+import {
+  auditCount,
+  FAIL,
+  finalizedAssessment,
+  issueWorld,
+  pdfPageCount,
+  sqliteCount,
+  tool,
+} from './fixtures'
 
-const officialSchema = JSON.parse(fs.readFileSync(path.join(standardsDir, 'schemas/achievementcredential.json'), 'utf8')) as object
+const officialSchema = JSON.parse(
+  fs.readFileSync(path.join(standardsDir, 'schemas/achievementcredential.json'), 'utf8'),
+) as object
 const ajv = new Ajv2019({ allErrors: true, strict: false })
 addFormats(ajv)
 const validateOfficial = ajv.compile(officialSchema)
@@ -45,9 +55,21 @@ describe('credentials.issue', () => {
     expect(r.credential.id).toMatch(/^urn:uuid:[0-9a-f-]{36}$/)
     expect(r.artefacts.baseName).toBe(r.credential.id.slice('urn:uuid:'.length))
 
-    const credential = JSON.parse(r.artefacts.json) as Record<string, any>
+    const credential = JSON.parse(r.artefacts.json) as {
+      type: string[]
+      issuer: { id: string }
+      proof: object[]
+      validFrom: string
+      validUntil: string
+      evidence: { id?: string; digestSRI?: string }[]
+      credentialStatus: object
+    }
     expect(validateOfficial(credential), JSON.stringify(validateOfficial.errors)).toBe(true)
-    expect(checkRubricConsistency(credential).filter((i) => i.severity === 'error')).toEqual([])
+    expect(
+      checkRubricConsistency(credential as unknown as Record<string, unknown>).filter(
+        (i) => i.severity === 'error',
+      ),
+    ).toEqual([])
     expect(credential.type).toEqual(['VerifiableCredential', 'OpenBadgeCredential'])
     expect(credential.issuer.id).toBe(r.credential.issuerId)
     expect(credential.issuer.id).toMatch(/^did:key:z6Mk/)
@@ -58,9 +80,9 @@ describe('credentials.issue', () => {
     expect(until.getUTCFullYear() - from.getUTCFullYear()).toBe(2)
     expect(r.credential.validUntil).toBe(credential.validUntil)
     // Evidence: by id and SHA-256 (SRI), never the bytes.
-    const ev = credential.evidence.find((e: { id?: string }) => e.id === `urn:uuid:${evidence.id}`)
+    const ev = credential.evidence.find((e) => e.id === `urn:uuid:${evidence.id}`)
     expect(ev).toBeDefined()
-    expect(ev.digestSRI).toBe('sha256-' + Buffer.from(sha256Hex(PNG_1PX), 'hex').toString('base64'))
+    expect(ev!.digestSRI).toBe('sha256-' + Buffer.from(sha256Hex(PNG_1PX), 'hex').toString('base64'))
     expect(r.artefacts.json).not.toContain(PNG_1PX.toString('base64'))
     // Status: a slot in this installation's list, at a URL derived from the organization's address.
     expect(credential.credentialStatus).toMatchObject({
@@ -69,7 +91,9 @@ describe('credentials.issue', () => {
       statusListCredential: r.credential.statusListUrl,
       statusListIndex: String(r.credential.statusIndex),
     })
-    expect(r.credential.statusListUrl).toMatch(/^https:\/\/northside\.example\/credentials\/status\/[0-9a-f-]{36}$/)
+    expect(r.credential.statusListUrl).toMatch(
+      /^https:\/\/northside\.example\/credentials\/status\/[0-9a-f-]{36}$/,
+    )
     // The learner's email is hashed, never in clear.
     expect(r.artefacts.json.toLowerCase()).not.toContain('amina.yusuf@example.org')
 
@@ -85,7 +109,10 @@ describe('credentials.issue', () => {
       expect(checkOf(v, 'issuer').status).toBe('passed')
       expect(checkOf(v, 'status').status).toBe('passed')
     }
-    const wrongEmail = await w.t.call('credentials.verify', { source: { kind: 'text', text: r.artefacts.json }, email: 'someone@example.org' })
+    const wrongEmail = await w.t.call('credentials.verify', {
+      source: { kind: 'text', text: r.artefacts.json },
+      email: 'someone@example.org',
+    })
     expect(wrongEmail.verified).toBe(false)
     expect(checkOf(wrongEmail, 'recipient').status).toBe('failed')
     expect(r.artefacts.pdfBase64).not.toBeNull()
@@ -99,7 +126,9 @@ describe('credentials.issue', () => {
     const png = Buffer.from(r.artefacts.pngBase64, 'base64')
     // The 1×1 image plus the credential chunk: far smaller than the 256×256 default badge.
     expect(png.subarray(16, 24)).toEqual(PNG_1PX.subarray(16, 24)) // same IHDR width/height
-    const v = await w.t.call('credentials.verify', { source: { kind: 'png', dataBase64: r.artefacts.pngBase64 } })
+    const v = await w.t.call('credentials.verify', {
+      source: { kind: 'png', dataBase64: r.artefacts.pngBase64 },
+    })
     expect(v.verified).toBe(true)
     expect(v.embedded).toBe('json')
   })
@@ -124,10 +153,18 @@ describe('credentials.issue', () => {
     await w.t.call('learners.update', { id: w.learnerId, givenName: 'Aminah' })
     const again = await w.t.call('credentials.issue', { assessmentId: a })
     expect(again.credential.learnerName).toBe('Amina Yusuf') // the signed name, until re-issued
-    const re = await w.t.call('credentials.issue', { assessmentId: a, reissue: true, reason: 'name corrected' })
+    const re = await w.t.call('credentials.issue', {
+      assessmentId: a,
+      reissue: true,
+      reason: 'name corrected',
+    })
     expect(re.created).toBe(true)
     expect(re.supersededId).toBe(old.credential.id)
-    expect(re.credential).toMatchObject({ learnerName: 'Aminah Yusuf', supersedesId: old.credential.id, revokedAt: null })
+    expect(re.credential).toMatchObject({
+      learnerName: 'Aminah Yusuf',
+      supersedesId: old.credential.id,
+      revokedAt: null,
+    })
     expect(JSON.parse(re.artefacts.json).awardedDate).toBe(JSON.parse(old.artefacts.json).awardedDate)
 
     const oldNow = await w.t.call('credentials.get', { id: old.credential.id })
@@ -151,10 +188,15 @@ describe('credentials.issue', () => {
     const w = await issueWorld()
     const a = await finalizedAssessment(w)
     const r = await w.t.call('credentials.issue', { assessmentId: a })
-    const revoked = await w.t.call('credentials.revoke', { id: r.credential.id, reason: 'certificate obtained by fraud' })
+    const revoked = await w.t.call('credentials.revoke', {
+      id: r.credential.id,
+      reason: 'certificate obtained by fraud',
+    })
     expect(revoked.revokedAt).not.toBeNull()
     expect(auditCount(w.t, 'credential.revoke')).toBe(1)
-    await expect(w.t.call('credentials.revoke', { id: r.credential.id, reason: 'again' })).rejects.toMatchObject({ code: 'conflict' })
+    await expect(
+      w.t.call('credentials.revoke', { id: r.credential.id, reason: 'again' }),
+    ).rejects.toMatchObject({ code: 'conflict' })
 
     const v = await w.t.call('credentials.verify', { source: { kind: 'text', text: r.artefacts.json } })
     expect(v.verified).toBe(false)
@@ -169,15 +211,22 @@ describe('credentials.issue', () => {
     expect(own).toHaveLength(1)
     expect(own[0]).toMatchObject({ issued: 1, revoked: 1 })
     const keys = await w.t.call('keys.exportPublic', {})
-    const trustedIssuers = (keys.document.issuers as { id: string; keys: { publicJwk: object }[] }[]).map((i) => ({
-      id: i.id,
-      publicJwks: i.keys.map((k) => k.publicJwk),
-    }))
-    const pure = await verifyCredential(r.artefacts.json, { trustedIssuers, statusLists: [{ credential: own[0]!.credential! }] })
+    const trustedIssuers = (keys.document.issuers as { id: string; keys: { publicJwk: object }[] }[]).map(
+      (i) => ({
+        id: i.id,
+        publicJwks: i.keys.map((k) => k.publicJwk),
+      }),
+    )
+    const pure = await verifyCredential(r.artefacts.json, {
+      trustedIssuers,
+      statusLists: [{ credential: own[0]!.credential! }],
+    })
     expect(pure.verified).toBe(false)
     expect(pure.checks.find((c) => c.name === 'status')?.message).toMatch(/Revoked by the issuer/)
     // An issuance can no longer silently undo the revocation.
-    await expect(w.t.call('credentials.issue', { assessmentId: a })).rejects.toMatchObject({ code: 'conflict' })
+    await expect(w.t.call('credentials.issue', { assessmentId: a })).rejects.toMatchObject({
+      code: 'conflict',
+    })
   })
 
   it('expired and not-yet-valid credentials fail the dates check with the reason (fake clock)', async () => {
@@ -208,9 +257,15 @@ describe('credentials.issue', () => {
     const a = await finalizedAssessment(w)
     const file = w.t.ctx.database.file
     w.t.close()
-    const wrong = openTessera({ dbFile: file, actor: 'intruder', secrets: { passphrase: async () => 'not the passphrase' } })
+    const wrong = openTessera({
+      dbFile: file,
+      actor: 'intruder',
+      secrets: { passphrase: async () => 'not the passphrase' },
+    })
     try {
-      await expect(wrong.call('credentials.issue', { assessmentId: a })).rejects.toMatchObject({ code: 'forbidden' })
+      await expect(wrong.call('credentials.issue', { assessmentId: a })).rejects.toMatchObject({
+        code: 'forbidden',
+      })
       await expect(wrong.call('keys.rotate', {})).rejects.toMatchObject({ code: 'forbidden' })
       expect(sqliteCount(wrong, 'credential')).toBe(0)
       expect(sqliteCount(wrong, 'status_list')).toBe(0)
@@ -239,7 +294,9 @@ describe('credentials.issue', () => {
       code: 'conflict',
       message: expect.stringMatching(/voided/),
     })
-    await expect(w.t.call('credentials.issue', { assessmentId: 'no-such-assessment' })).rejects.toMatchObject({ code: 'not_found' })
+    await expect(w.t.call('credentials.issue', { assessmentId: 'no-such-assessment' })).rejects.toMatchObject(
+      { code: 'not_found' },
+    )
     expect(sqliteCount(w.t, 'credential')).toBe(0)
   })
 
@@ -264,15 +321,23 @@ describe('credentials.issue', () => {
     const r = await w.t.call('credentials.issue', { assessmentId: await finalizedAssessment(w) })
     const db = w.t.ctx.database.sqlite
     const id = r.credential.id
-    expect(() => db.prepare(`UPDATE credential SET json = '{}' WHERE id = ?`).run(id)).toThrow(/cannot be changed/)
-    expect(() => db.prepare(`UPDATE credential SET learner_id = learner_id, valid_until = '2099-01-01T00:00:00Z' WHERE id = ?`).run(id)).toThrow(
+    expect(() => db.prepare(`UPDATE credential SET json = '{}' WHERE id = ?`).run(id)).toThrow(
       /cannot be changed/,
     )
+    expect(() =>
+      db
+        .prepare(
+          `UPDATE credential SET learner_id = learner_id, valid_until = '2099-01-01T00:00:00Z' WHERE id = ?`,
+        )
+        .run(id),
+    ).toThrow(/cannot be changed/)
     expect(() => db.prepare(`DELETE FROM credential WHERE id = ?`).run(id)).toThrow(/cannot be deleted/)
-    db.prepare(`UPDATE credential SET revoked_at = '2026-01-01T00:00:00Z', revocation_reason = 'x' WHERE id = ?`).run(id)
-    expect(() => db.prepare(`UPDATE credential SET revoked_at = NULL, revocation_reason = NULL WHERE id = ?`).run(id)).toThrow(
-      /cannot be changed/,
-    )
+    db.prepare(
+      `UPDATE credential SET revoked_at = '2026-01-01T00:00:00Z', revocation_reason = 'x' WHERE id = ?`,
+    ).run(id)
+    expect(() =>
+      db.prepare(`UPDATE credential SET revoked_at = NULL, revocation_reason = NULL WHERE id = ?`).run(id),
+    ).toThrow(/cannot be changed/)
     expect(() => db.prepare(`DELETE FROM issuer_key`).run()).toThrow(/kept/)
     expect(() => db.prepare(`UPDATE issuer_key SET public_jwk = '{}'`).run()).toThrow(/only retired/)
   })
@@ -281,9 +346,17 @@ describe('credentials.issue', () => {
 describe('credentials.issueCohort', () => {
   it('issues every passed, not yet issued assessment of the cohort, skips the rest, and renders one combined PDF', async () => {
     const w = await issueWorld()
-    const layla = await w.t.call('learners.add', { givenName: 'ليلى', familyName: 'حداد', cohorts: ['March 2026'] })
+    const layla = await w.t.call('learners.add', {
+      givenName: 'ليلى',
+      familyName: 'حداد',
+      cohorts: ['March 2026'],
+    })
     const wei = await w.t.call('learners.add', { givenName: '伟', familyName: '王', cohorts: ['March 2026'] })
-    const outsider = await w.t.call('learners.add', { givenName: 'Olu', familyName: 'Ade', cohorts: ['April 2026'] })
+    const outsider = await w.t.call('learners.add', {
+      givenName: 'Olu',
+      familyName: 'Ade',
+      cohorts: ['April 2026'],
+    })
     const aAmina = await finalizedAssessment(w)
     const aLayla = await finalizedAssessment(w, { learnerId: layla.id })
     await finalizedAssessment(w, { learnerId: wei.id, scores: FAIL }) // failed: not a candidate
@@ -292,7 +365,11 @@ describe('credentials.issueCohort', () => {
     const already = await w.t.call('credentials.issue', { assessmentId: aAmina })
 
     const events: { step: string; done: number; total: number }[] = []
-    const r = await w.t.call('credentials.issueCohort', { cohort: 'March 2026' }, { progress: (e) => events.push(e) })
+    const r = await w.t.call(
+      'credentials.issueCohort',
+      { cohort: 'March 2026' },
+      { progress: (e) => events.push(e) },
+    )
     expect(r.issued.map((c) => c.assessmentId)).toEqual([aLayla])
     expect(r.issued[0]!.learnerName).toBe('ليلى حداد')
     expect(r.skipped).toEqual([])
@@ -304,11 +381,21 @@ describe('credentials.issueCohort', () => {
     const dir = tempDir()
     const again = await w.t.call('credentials.issueCohort', { cohort: 'March 2026' })
     expect(again.issued.map((c) => c.assessmentId)).toEqual([aWei])
-    expect(again.skipped).toEqual([expect.objectContaining({ assessmentId: aAmina, reason: expect.stringMatching(/revoked/) })])
+    expect(again.skipped).toEqual([
+      expect.objectContaining({ assessmentId: aAmina, reason: expect.stringMatching(/revoked/) }),
+    ])
 
     // N credentials, one PDF with N pages.
-    const third = await w.t.call('learners.add', { givenName: 'Zoë', familyName: 'Ñúñez', cohorts: ['March 2026'] })
-    const fourth = await w.t.call('learners.add', { givenName: 'Kofi', familyName: 'Mensah', cohorts: ['March 2026'] })
+    const third = await w.t.call('learners.add', {
+      givenName: 'Zoë',
+      familyName: 'Ñúñez',
+      cohorts: ['March 2026'],
+    })
+    const fourth = await w.t.call('learners.add', {
+      givenName: 'Kofi',
+      familyName: 'Mensah',
+      cohorts: ['March 2026'],
+    })
     await finalizedAssessment(w, { learnerId: third.id })
     await finalizedAssessment(w, { learnerId: fourth.id })
     const last = await w.t.call('credentials.issueCohort', { cohort: 'March 2026', pageSize: 'LETTER' })
@@ -320,6 +407,8 @@ describe('credentials.issueCohort', () => {
     expect(text).toContain('Zoë Ñúñez')
     expect(text).toContain('Kofi Mensah')
     expect(sqliteCount(w.t, 'credential')).toBe(5)
-    await expect(w.t.call('credentials.issueCohort', { cohort: 'No such cohort' })).rejects.toMatchObject({ code: 'not_found' })
+    await expect(w.t.call('credentials.issueCohort', { cohort: 'No such cohort' })).rejects.toMatchObject({
+      code: 'not_found',
+    })
   })
 })

@@ -7,7 +7,8 @@ const auditOf = (t: Tessera) =>
   (
     t.ctx.database.sqlite
       .prepare(
-        'SELECT action, entity_type, entity_id, actor, details FROM audit_log WHERE action NOT LIKE ? ORDER BY seq',
+        // Setup (init) entries left out: the organization and its issuer keys.
+        "SELECT action, entity_type, entity_id, actor, details FROM audit_log WHERE action NOT LIKE ? AND action <> 'key.create' ORDER BY seq",
       )
       .all('organization.%') as {
       action: string

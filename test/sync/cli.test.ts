@@ -54,7 +54,7 @@ describe('tessera sync commands (real CLI processes)', () => {
     const join = cli(fieldDb, 'hub', 'join', path.join(dir, 'enroll.tsb'), '--name', 'Laptop 7')
     expect(join.code, join.stderr).toBe(0)
     expect(join.stdout).toContain(`Hub key fingerprint ${hubFingerprint}`)
-    expect(join.stdout).toMatch(/3 new/)
+    expect(join.stdout).toMatch(/5 new/) // achievement, rubric, rubric version and the hub's two issuer keys
 
     const field = open(fieldDb)
     await assess(field, { given: 'Amina', family: 'Yusuf', rubricId, evidence: evidenceBytes('cli') })

@@ -35,12 +35,16 @@ function readFileOrFail(file: string): Buffer {
     return fs.readFileSync(file)
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
-    throw invalid(code === 'ENOENT' ? `${file} does not exist` : `cannot read ${file}: ${(e as Error).message}`)
+    throw invalid(
+      code === 'ENOENT' ? `${file} does not exist` : `cannot read ${file}: ${(e as Error).message}`,
+    )
   }
 }
 
 function readJsonFile(file: string): unknown {
-  const text = readFileOrFail(file).toString('utf8').replace(/^\uFEFF/, '')
+  const text = readFileOrFail(file)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
   try {
     return JSON.parse(text) as unknown
   } catch (e) {
@@ -80,7 +84,8 @@ function writeArtefacts(dir: string, a: CredentialArtefacts): WrittenFiles {
   }
 }
 
-const fileLines = (f: WrittenFiles): string[] => [f.json, f.jwt, f.png, ...(f.pdf ? [f.pdf] : [])].map((p) => `  ${p}`)
+const fileLines = (f: WrittenFiles): string[] =>
+  [f.json, f.jwt, f.png, ...(f.pdf ? [f.pdf] : [])].map((p) => `  ${p}`)
 
 const slug = (s: string): string =>
   s
@@ -113,7 +118,10 @@ function reportLines(source: string, r: VerificationReportOutput): string[] {
   const who = r.qrToken
     ? `${r.qrToken.learnerName}: ${r.qrToken.achievementName}`
     : (() => {
-        const s = (r.credential?.credentialSubject ?? {}) as { name?: unknown; achievement?: { name?: unknown } }
+        const s = (r.credential?.credentialSubject ?? {}) as {
+          name?: unknown
+          achievement?: { name?: unknown }
+        }
         return [s.name, s.achievement?.name].filter((x) => typeof x === 'string').join(': ')
       })()
   return [
@@ -135,7 +143,17 @@ async function issueOne(
   })
   const files = writeArtefacts(o.out, r.artefacts)
   rt.out.result(
-    { credentials: [{ id: r.credential.id, assessmentId: r.credential.assessmentId, created: r.created, supersededId: r.supersededId, files }] },
+    {
+      credentials: [
+        {
+          id: r.credential.id,
+          assessmentId: r.credential.assessmentId,
+          created: r.created,
+          supersededId: r.supersededId,
+          files,
+        },
+      ],
+    },
     () =>
       [
         r.created
@@ -146,8 +164,15 @@ async function issueOne(
   )
 }
 
-async function issueCohort(rt: CommandRuntime, o: { cohort: string; out: string; pageSize: PageSize }): Promise<void> {
-  const r = await rt.call('credentials.issueCohort', { cohort: o.cohort, withPdf: true, pageSize: o.pageSize })
+async function issueCohort(
+  rt: CommandRuntime,
+  o: { cohort: string; out: string; pageSize: PageSize },
+): Promise<void> {
+  const r = await rt.call('credentials.issueCohort', {
+    cohort: o.cohort,
+    withPdf: true,
+    pageSize: o.pageSize,
+  })
   const written: { id: string; assessmentId: string; created: boolean; files: WrittenFiles }[] = []
   for (const [i, c] of r.issued.entries()) {
     rt.out.progress({ step: 'write files', done: i, total: r.issued.length, message: c.learnerName })
@@ -155,7 +180,10 @@ async function issueCohort(rt: CommandRuntime, o: { cohort: string; out: string;
     written.push({ id: c.id, assessmentId: c.assessmentId, created: true, files: writeArtefacts(o.out, a) })
   }
   const combinedPdf = r.combinedPdfBase64
-    ? writeFileAtomically(path.join(o.out, `certificates-${slug(r.cohort.name)}.pdf`), Buffer.from(r.combinedPdfBase64, 'base64'))
+    ? writeFileAtomically(
+        path.join(o.out, `certificates-${slug(r.cohort.name)}.pdf`),
+        Buffer.from(r.combinedPdfBase64, 'base64'),
+      )
     : null
   rt.out.result({ cohort: r.cohort, credentials: written, skipped: r.skipped, combinedPdf }, () =>
     [
@@ -163,13 +191,17 @@ async function issueCohort(rt: CommandRuntime, o: { cohort: string; out: string;
       ...written.flatMap((w, i) => [`${r.issued[i]!.learnerName}: ${w.id}`, ...fileLines(w.files)]),
       ...(combinedPdf ? [`All certificates: ${combinedPdf}`] : []),
       ...r.skipped.map((s) => `Skipped ${s.learnerName} (assessment ${s.assessmentId}): ${s.reason}`),
-      ...(r.issued.length === 0 && r.skipped.length === 0 ? ['Nothing to issue: every passed assessment of this cohort has its credential.'] : []),
+      ...(r.issued.length === 0 && r.skipped.length === 0
+        ? ['Nothing to issue: every passed assessment of this cohort has its credential.']
+        : []),
     ].join('\n'),
   )
 }
 
 export function registerCredentialCommands(program: Command): void {
-  const keys = program.command('keys').description("the organization's issuer keys and the keys of others it trusts")
+  const keys = program
+    .command('keys')
+    .description("the organization's issuer keys and the keys of others it trusts")
   keys
     .command('list')
     .description('list issuer keys (current and retired) and trusted keys of other organizations')
@@ -183,7 +215,13 @@ export function registerCredentialCommands(program: Command): void {
               `Issuer id: ${r.currentIssuerId ?? '(no keys yet: run tessera keys rotate)'}`,
               ...r.keys.map(keyLine),
               ...(r.trusted.length
-                ? ['', 'Trusted keys of other organizations:', ...r.trusted.map((k) => `${k.type.padEnd(8)} ${k.fingerprint}  ${k.ownerName}  ${k.issuerId}`)]
+                ? [
+                    '',
+                    'Trusted keys of other organizations:',
+                    ...r.trusted.map(
+                      (k) => `${k.type.padEnd(8)} ${k.fingerprint}  ${k.ownerName}  ${k.issuerId}`,
+                    ),
+                  ]
                 : []),
             ].join('\n'),
           )
@@ -199,9 +237,11 @@ export function registerCredentialCommands(program: Command): void {
       await withTessera(cmd.optsWithGlobals<GlobalOptions>(), async ({ call, out }) => {
         const r = await call('keys.rotate', { reason: o.reason })
         out.result(r, () =>
-          [`New issuer id: ${r.issuerId}`, ...r.keys.map(keyLine), ...(r.retired.length ? [`Retired: ${r.retired.join(', ')}`] : [])].join(
-            '\n',
-          ),
+          [
+            `New issuer id: ${r.issuerId}`,
+            ...r.keys.map(keyLine),
+            ...(r.retired.length ? [`Retired: ${r.retired.join(', ')}`] : []),
+          ].join('\n'),
         )
       })
     })
@@ -244,23 +284,43 @@ export function registerCredentialCommands(program: Command): void {
 
   program
     .command('issue')
-    .description('issue the credential of a finalized, passing assessment (or of a whole cohort) and write its files')
+    .description(
+      'issue the credential of a finalized, passing assessment (or of a whole cohort) and write its files',
+    )
     .option('--assessment <id>', 'the assessment')
     .option('--cohort <name>', "every passed, not yet issued assessment of this cohort's learners")
     .requiredOption('--out <dir>', 'folder for <id>.json, .jwt, .png and .pdf')
-    .option('--reissue', 'replace the current credential (e.g. after a name fix); the old one is revoked as superseded')
+    .option(
+      '--reissue',
+      'replace the current credential (e.g. after a name fix); the old one is revoked as superseded',
+    )
     .option('--reason <text>', 'why it is re-issued (with --reissue)')
     .option('--page-size <size>', 'certificate page size: A4 or LETTER', pageSizeOption, 'A4' as PageSize)
     .action(
       async (
-        o: { assessment?: string; cohort?: string; out: string; reissue?: boolean; reason?: string; pageSize: PageSize },
+        o: {
+          assessment?: string
+          cohort?: string
+          out: string
+          reissue?: boolean
+          reason?: string
+          pageSize: PageSize
+        },
         cmd: Command,
       ) => {
-        if (!o.assessment === !o.cohort) cmd.error('error: give either --assessment ID or --cohort NAME', { exitCode: 2 })
-        if (o.cohort && o.reissue) cmd.error('error: --reissue works on one assessment at a time (--assessment)', { exitCode: 2 })
+        if (!o.assessment === !o.cohort)
+          cmd.error('error: give either --assessment ID or --cohort NAME', { exitCode: 2 })
+        if (o.cohort && o.reissue)
+          cmd.error('error: --reissue works on one assessment at a time (--assessment)', { exitCode: 2 })
         await withTessera(cmd.optsWithGlobals<GlobalOptions>(), async (rt) =>
           o.assessment
-            ? issueOne(rt, { assessment: o.assessment, out: o.out, reissue: o.reissue, reason: o.reason, pageSize: o.pageSize })
+            ? issueOne(rt, {
+                assessment: o.assessment,
+                out: o.out,
+                reissue: o.reissue,
+                reason: o.reason,
+                pageSize: o.pageSize,
+              })
             : issueCohort(rt, { cohort: o.cohort!, out: o.out, pageSize: o.pageSize }),
         )
       },
@@ -280,7 +340,9 @@ export function registerCredentialCommands(program: Command): void {
 
   program
     .command('status-list')
-    .description("write this installation's signed status list (BitstringStatusListCredential), or hold another issuer's")
+    .description(
+      "write this installation's signed status list (BitstringStatusListCredential), or hold another issuer's",
+    )
     .option('--out <file>', 'write the signed list here')
     .option('--refresh', 're-sign it now even if the held copy is current')
     .option('--import <file>', "hold another issuer's signed status list (its keys must be trusted)")
@@ -288,20 +350,29 @@ export function registerCredentialCommands(program: Command): void {
       if (!o.out === !o.import) cmd.error('error: give either --out FILE or --import FILE', { exitCode: 2 })
       await withTessera(cmd.optsWithGlobals<GlobalOptions>(), async ({ call, out }) => {
         if (o.import) {
-          const l = await call('credentials.importStatusList', { credential: readJsonFile(o.import) as Record<string, unknown> })
+          const l = await call('credentials.importStatusList', {
+            credential: readJsonFile(o.import) as Record<string, unknown>,
+          })
           out.result(l, () => `Holding the status list ${l.url} of ${l.issuerId} (signed ${l.signedAt}).`)
           return
         }
         const { lists } = await call('credentials.statusList', { refresh: Boolean(o.refresh) })
         const own = lists.filter((l) => l.owned && l.credential)
         const current = own.at(-1)
-        if (!current?.credential) throw invalid('This installation has no status list yet: it is made with the first credential issued')
+        if (!current?.credential)
+          throw invalid(
+            'This installation has no status list yet: it is made with the first credential issued',
+          )
         const file = writeFileAtomically(o.out!, JSON.stringify(current.credential, null, 2) + '\n')
         out.result({ file, list: { ...current, credential: undefined } }, () =>
           [
             `Wrote ${file}`,
             `  ${current.url}: ${current.revoked} revoked of ${current.issued} issued (signed ${current.signedAt})`,
-            ...(own.length > 1 ? [`  (${own.length - 1} older full list${own.length > 2 ? 's' : ''} not written: see --json of credentials.statusList)`] : []),
+            ...(own.length > 1
+              ? [
+                  `  (${own.length - 1} older full list${own.length > 2 ? 's' : ''} not written: see --json of credentials.statusList)`,
+                ]
+              : []),
           ].join('\n'),
         )
       })
@@ -309,28 +380,41 @@ export function registerCredentialCommands(program: Command): void {
 
   program
     .command('verify')
-    .description('verify credentials: .json, .jwt, baked .png/.svg files, or the text of a certificate QR code')
+    .description(
+      'verify credentials: .json, .jwt, baked .png/.svg files, or the text of a certificate QR code',
+    )
     .argument('[files...]', 'credential files')
     .option('--qr <text>', 'the text of a QR code (scanned or typed)')
     .option('--email <email>', 'check the credential was issued to this email address')
     .action(async (files: string[], o: { qr?: string; email?: string }, cmd: Command) => {
-      if (files.length === 0 && !o.qr) cmd.error('error: give credential files and/or --qr TEXT', { exitCode: 2 })
+      if (files.length === 0 && !o.qr)
+        cmd.error('error: give credential files and/or --qr TEXT', { exitCode: 2 })
       await withTessera(
         cmd.optsWithGlobals<GlobalOptions>(),
         async ({ call, out }) => {
           const results: ({ source: string } & Omit<VerificationReportOutput, 'credential'>)[] = []
-          const inputs: { source: string; run: () => Promise<VerificationReportOutput> }[] = files.map((file) => ({
-            source: file,
-            run: () => {
-              const bytes = readFileOrFail(file)
-              const isPng = bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
-              return call('credentials.verify', {
-                source: isPng ? { kind: 'png', dataBase64: bytes.toString('base64') } : { kind: 'text', text: bytes.toString('utf8') },
-                email: o.email,
-              })
-            },
-          }))
-          if (o.qr) inputs.push({ source: 'QR code', run: () => call('credentials.verify', { source: { kind: 'qr', text: o.qr! }, email: o.email }) })
+          const inputs: { source: string; run: () => Promise<VerificationReportOutput> }[] = files.map(
+            (file) => ({
+              source: file,
+              run: () => {
+                const bytes = readFileOrFail(file)
+                const isPng = bytes
+                  .subarray(0, 8)
+                  .equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+                return call('credentials.verify', {
+                  source: isPng
+                    ? { kind: 'png', dataBase64: bytes.toString('base64') }
+                    : { kind: 'text', text: bytes.toString('utf8') },
+                  email: o.email,
+                })
+              },
+            }),
+          )
+          if (o.qr)
+            inputs.push({
+              source: 'QR code',
+              run: () => call('credentials.verify', { source: { kind: 'qr', text: o.qr! }, email: o.email }),
+            })
           const lines: string[] = []
           for (const i of inputs) {
             const { credential: _c, ...report } = await i.run()
@@ -350,16 +434,19 @@ export function registerCredentialCommands(program: Command): void {
 
   program
     .command('verifier-kit')
-    .description('write an offline verifier (one HTML file) with this organization\'s public keys and status list')
+    .description(
+      "write an offline verifier (one HTML file) with this organization's public keys and status list",
+    )
     .requiredOption('--out <dir>', 'folder to write it to (e.g. a USB stick)')
     .action(async (o: { out: string }, cmd: Command) => {
       await withTessera(cmd.optsWithGlobals<GlobalOptions>(), async ({ call, out }) => {
         const { files } = await call('credentials.verifierKit', {})
         const written = files.map((f) => writeFileAtomically(path.join(o.out, f.name), f.text))
         out.result({ files: written }, () =>
-          [`Wrote the offline verifier: open ${written[0]} in a browser (no network needed).`, ...written.slice(1).map((f) => `  ${f}`)].join(
-            '\n',
-          ),
+          [
+            `Wrote the offline verifier: open ${written[0]} in a browser (no network needed).`,
+            ...written.slice(1).map((f) => `  ${f}`),
+          ].join('\n'),
         )
       })
     })
@@ -375,7 +462,17 @@ export function registerCredentialCommands(program: Command): void {
     .option('--active', 'only ones not revoked')
     .option('--limit <n>', 'at most this many', positiveInt, 50)
     .action(
-      async (o: { learner?: string; achievement?: string; assessment?: string; revoked?: boolean; active?: boolean; limit: number }, cmd: Command) => {
+      async (
+        o: {
+          learner?: string
+          achievement?: string
+          assessment?: string
+          revoked?: boolean
+          active?: boolean
+          limit: number
+        },
+        cmd: Command,
+      ) => {
         await withTessera(
           cmd.optsWithGlobals<GlobalOptions>(),
           async ({ call, out }) => {
@@ -391,7 +488,8 @@ export function registerCredentialCommands(program: Command): void {
               r.items.length
                 ? [
                     ...r.items.map(
-                      (c) => `${c.id}  ${c.issuedAt.slice(0, 10)}  ${c.learnerName}: ${c.achievementName}${c.revokedAt ? '  REVOKED' : ''}`,
+                      (c) =>
+                        `${c.id}  ${c.issuedAt.slice(0, 10)}  ${c.learnerName}: ${c.achievementName}${c.revokedAt ? '  REVOKED' : ''}`,
                     ),
                     ...(r.total > r.items.length ? [`(${r.items.length} of ${r.total})`] : []),
                   ].join('\n')
@@ -411,7 +509,13 @@ export function registerCredentialCommands(program: Command): void {
         cmd.optsWithGlobals<GlobalOptions>(),
         async ({ call, out }) => {
           const c = await call('credentials.get', { id })
-          out.result(c, () => [...summaryLines(c), 'History:', ...c.history.map((h) => `  ${h.at}  ${h.actor}  ${h.action}`)].join('\n'))
+          out.result(c, () =>
+            [
+              ...summaryLines(c),
+              'History:',
+              ...c.history.map((h) => `  ${h.at}  ${h.actor}  ${h.action}`),
+            ].join('\n'),
+          )
         },
         { readonly: true },
       )
@@ -426,7 +530,10 @@ export function registerCredentialCommands(program: Command): void {
       await withTessera(
         cmd.optsWithGlobals<GlobalOptions>(),
         async ({ call, out }) => {
-          const files = writeArtefacts(o.out, await call('credentials.files', { id, withPdf: true, pageSize: o.pageSize }))
+          const files = writeArtefacts(
+            o.out,
+            await call('credentials.files', { id, withPdf: true, pageSize: o.pageSize }),
+          )
           out.result({ files }, () => fileLines(files).join('\n'))
         },
         { readonly: true },

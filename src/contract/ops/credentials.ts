@@ -81,7 +81,16 @@ export const credentialArtefacts = z.object({
 })
 export type CredentialArtefacts = z.output<typeof credentialArtefacts>
 
-export const checkName = z.enum(['format', 'schema', 'proof', 'dates', 'status', 'rubric', 'issuer', 'recipient'])
+export const checkName = z.enum([
+  'format',
+  'schema',
+  'proof',
+  'dates',
+  'status',
+  'rubric',
+  'issuer',
+  'recipient',
+])
 export const verificationReport = z.object({
   verified: z.boolean(),
   kind: z.enum(['json', 'jwt', 'png', 'svg', 'qr-token', 'unknown']),
@@ -101,11 +110,19 @@ export const verificationReport = z.object({
     .optional(),
   issuer: z.object({ id: z.string(), name: z.string().optional(), trusted: z.boolean() }).optional(),
   checks: z.array(
-    z.object({ name: checkName, status: z.enum(['passed', 'failed', 'skipped', 'warning']), message: z.string() }),
+    z.object({
+      name: checkName,
+      status: z.enum(['passed', 'failed', 'skipped', 'warning']),
+      message: z.string(),
+    }),
   ),
   /** What this installation's own records say about the credential, when it holds it. */
   held: z
-    .object({ revokedAt: z.string().nullable(), revocationReason: z.string().nullable(), issuedHere: z.boolean() })
+    .object({
+      revokedAt: z.string().nullable(),
+      revocationReason: z.string().nullable(),
+      issuedHere: z.boolean(),
+    })
     .nullable(),
   /** The clock the dates were checked against. */
   checkedAt: z.string(),
@@ -132,7 +149,8 @@ const textFile = z.object({ name: z.string(), mediaType: z.string(), text: z.str
 
 export const keysOps = defineOps({
   'keys.list': {
-    summary: "This organization's issuer keys (current and retired) and the other organizations' keys trusted here",
+    summary:
+      "This organization's issuer keys (current and retired) and the other organizations' keys trusted here",
     readonly: true,
     input: empty,
     output: z.object({
@@ -148,7 +166,8 @@ export const keysOps = defineOps({
     output: z.object({ issuerId: z.string(), keys: z.array(issuerKeyInfo), retired: z.array(z.string()) }),
   },
   'keys.exportPublic': {
-    summary: "The public keys (and signed status lists) other installations and verifiers need to trust this organization's credentials",
+    summary:
+      "The public keys (and signed status lists) other installations and verifiers need to trust this organization's credentials",
     readonly: true,
     input: empty,
     output: z.object({ fileName: z.string(), document: z.record(z.string(), z.unknown()) }),
@@ -213,7 +232,12 @@ export const credentialsOps = defineOps({
         revoked: z.boolean().optional(),
       })
       .default({ limit: 50, offset: 0 }),
-    output: z.object({ items: z.array(credentialSummary), total: z.number(), limit: z.number(), offset: z.number() }),
+    output: z.object({
+      items: z.array(credentialSummary),
+      total: z.number(),
+      limit: z.number(),
+      offset: z.number(),
+    }),
   },
   'credentials.get': {
     summary: 'One credential: its facts, the signed JSON, the VC-JWT, the QR token and its history',
@@ -223,7 +247,14 @@ export const credentialsOps = defineOps({
       credential: z.record(z.string(), z.unknown()),
       jwt: z.string(),
       qrToken: z.string(),
-      history: z.array(z.object({ at: z.string(), actor: z.string(), action: z.string(), details: z.record(z.string(), z.unknown()) })),
+      history: z.array(
+        z.object({
+          at: z.string(),
+          actor: z.string(),
+          action: z.string(),
+          details: z.record(z.string(), z.unknown()),
+        }),
+      ),
     }),
   },
   'credentials.files': {
@@ -248,17 +279,20 @@ export const credentialsOps = defineOps({
     output: credentialSummary,
   },
   'credentials.statusList': {
-    summary: 'The status lists held here with their latest signed copies (own lists are re-signed when stale or asked)',
+    summary:
+      'The status lists held here with their latest signed copies (own lists are re-signed when stale or asked)',
     input: z.object({ refresh: z.boolean().default(false) }).default({ refresh: false }),
     output: z.object({ lists: z.array(statusListInfo) }),
   },
   'credentials.importStatusList': {
-    summary: "Hold another issuer's signed status list (BitstringStatusListCredential) to check revocation offline",
+    summary:
+      "Hold another issuer's signed status list (BitstringStatusListCredential) to check revocation offline",
     input: z.object({ credential: z.record(z.string(), z.unknown()) }),
     output: statusListInfo,
   },
   'credentials.verify': {
-    summary: 'Verify a credential: JSON, VC-JWT, baked PNG/SVG or QR token; every check named with its result',
+    summary:
+      'Verify a credential: JSON, VC-JWT, baked PNG/SVG or QR token; every check named with its result',
     readonly: true,
     input: z.object({
       source: z.discriminatedUnion('kind', [

@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import { assessmentsOps } from './assessments'
 import { credentialsOps, keysOps } from './credentials'
+import { dashboardOps } from './dashboard'
 import { learnersOps } from './learners'
 import { rubricsOps } from './rubrics'
 import { syncOps } from './sync'
@@ -19,6 +20,7 @@ export const ops = {
   ...syncOps,
   ...keysOps,
   ...credentialsOps,
+  ...dashboardOps,
 }
 
 export type Ops = typeof ops

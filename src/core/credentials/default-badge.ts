@@ -14,8 +14,25 @@ export interface DefaultBadgeOptions {
   color?: string
 }
 
-/** Renders the default badge as PNG bytes. */
+const rendered = new Map<string, Promise<Uint8Array>>()
+
+/**
+ * Renders the default badge as PNG bytes. Drawing it takes several milliseconds and every credential
+ * of an achievement without an image is baked into it, so each size and colour is drawn once per
+ * process; callers get their own copy.
+ */
 export async function defaultBadgePng(options: DefaultBadgeOptions = {}): Promise<Uint8Array> {
+  const key = `${options.size ?? 256}|${options.color ?? ''}`
+  let png = rendered.get(key)
+  if (!png) {
+    png = drawBadge(options)
+    rendered.set(key, png)
+    png.catch(() => rendered.delete(key))
+  }
+  return (await png).slice()
+}
+
+async function drawBadge(options: DefaultBadgeOptions): Promise<Uint8Array> {
   const size = options.size ?? 256
   if (!Number.isInteger(size) || size < 16 || size > 2048)
     throw new RangeError('Badge size must be 16..2048 px')

@@ -86,9 +86,44 @@ function load(file: string): fontkit.Font {
     const parsed = fontkit.create(fs.readFileSync(resourcePath('fonts', file)))
     if (!('unitsPerEm' in parsed)) throw new Error(`resources/fonts/${file} is a font collection, not a font`)
     font = parsed
+    if (!process.env.NO_MEMO) memoizeLayout(font)
     loaded.set(file, font)
   }
   return font
+}
+
+type GlyphRun = ReturnType<fontkit.Font['layout']>
+const LAYOUT_CACHE_LIMIT = 2_000
+
+/**
+ * Shaping (fontkit `layout`: cmap, GSUB, GPOS, a new layout engine per call) is most of the cost of a
+ * certificate, and pdfkit caches it only per document and not at all for runs drawn with `features: []`
+ * (as text.ts draws every run), so a batch of 1,000 certificates shaped the same labels, organization and
+ * achievement names thousands of times. Results are kept per font for the process (least recently used
+ * dropped beyond a bound, so a batch's learner names do not pile up); each caller gets its own copy of
+ * the positions, which pdfkit scales in place.
+ */
+function memoizeLayout(font: fontkit.Font): void {
+  const shape = font.layout.bind(font)
+  const runs = new Map<string, GlyphRun>()
+  const copy = (run: GlyphRun): GlyphRun => {
+    const out = Object.assign(Object.create(Object.getPrototypeOf(run) as object) as GlyphRun, run)
+    out.glyphs = run.glyphs.slice()
+    out.positions = run.positions.map((p) => Object.assign(Object.create(Object.getPrototypeOf(p) as object) as typeof p, p))
+    out.features = { ...run.features }
+    return out
+  }
+  font.layout = ((text: string, features?: unknown, ...rest: unknown[]): GlyphRun => {
+    if (rest.some((r) => r !== undefined) || (features !== undefined && !Array.isArray(features)))
+      return (shape as (...a: unknown[]) => GlyphRun)(text, features, ...rest)
+    const key = `${features ? (features as string[]).join(',') : '-'}\u0000${text}`
+    let run = runs.get(key)
+    if (run) runs.delete(key)
+    else run = shape(text, features as string[] | undefined)
+    runs.set(key, run)
+    if (runs.size > LAYOUT_CACHE_LIMIT) runs.delete(runs.keys().next().value!)
+    return copy(run)
+  }) as fontkit.Font['layout']
 }
 
 const fileOf = (key: string): string => key.replace(/#bold$/, '')

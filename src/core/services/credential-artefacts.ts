@@ -17,11 +17,16 @@ import { loadRubricVersion } from './rubric-store'
 type Json = Record<string, unknown>
 
 /** `urn:uuid:…` → the UUID: file names without colons, which Windows refuses. */
-export const baseNameOf = (credentialId: string): string => credentialId.replace(/^urn:uuid:/, '').replace(/[^\w.-]+/g, '_')
+export const baseNameOf = (credentialId: string): string =>
+  credentialId.replace(/^urn:uuid:/, '').replace(/[^\w.-]+/g, '_')
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '')
 
-export function summaryOf(row: CredentialRow, listUrl: string, supersededById: string | null): CredentialSummary {
+export function summaryOf(
+  row: CredentialRow,
+  listUrl: string,
+  supersededById: string | null,
+): CredentialSummary {
   const credential = JSON.parse(row.json) as Json
   const subject = (credential.credentialSubject ?? {}) as Json
   const achievement = (subject.achievement ?? {}) as Json
@@ -73,10 +78,18 @@ export async function certificateData(tx: Tx, row: CredentialRow): Promise<Certi
   const achievement = (subject.achievement ?? {}) as Json
   const issuer = (credential.issuer ?? {}) as Json
   const source = (subject.source ?? {}) as Json
-  const assessment = await tx.selectFrom('assessment').select('outcome').where('id', '=', row.assessment_id).executeTakeFirstOrThrow()
+  const assessment = await tx
+    .selectFrom('assessment')
+    .select('outcome')
+    .where('id', '=', row.assessment_id)
+    .executeTakeFirstOrThrow()
   const outcome = JSON.parse(assessment.outcome ?? '{}') as Outcome
   const version = await loadRubricVersion(tx, row.rubric_version_id)
-  const org = await tx.selectFrom('organization').select(['logo', 'logo_media_type']).orderBy('created_at').executeTakeFirst()
+  const org = await tx
+    .selectFrom('organization')
+    .select(['logo', 'logo_media_type'])
+    .orderBy('created_at')
+    .executeTakeFirst()
   const logo =
     org?.logo && (org.logo_media_type === 'image/png' || org.logo_media_type === 'image/jpeg')
       ? { data: new Uint8Array(org.logo), mediaType: org.logo_media_type }
@@ -88,7 +101,12 @@ export async function certificateData(tx: Tx, row: CredentialRow): Promise<Certi
     ...(str(achievement.description) ? { achievementDescription: str(achievement.description) } : {}),
     issuedOn: row.valid_from,
     ...(row.valid_until ? { validUntil: row.valid_until } : {}),
-    outcome: { passed: outcome.passed, total: outcome.total, maxTotal: outcome.maxTotal, percent: outcome.percent },
+    outcome: {
+      passed: outcome.passed,
+      total: outcome.total,
+      maxTotal: outcome.maxTotal,
+      percent: outcome.percent,
+    },
     criteria: version.content.criteria.map((c, i) => {
       const o = outcome.criteria?.[i]
       return {

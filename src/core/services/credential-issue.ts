@@ -29,7 +29,10 @@ type AssessmentRow = Selectable<AssessmentTable>
 const MAX_EMBEDDED_IMAGE_BYTES = 64 * 1024
 
 /** Throws a clear error unless the assessment may carry a credential. */
-export async function requireIssuable(tx: Tx, assessmentId: string): Promise<{ row: AssessmentRow; outcome: Outcome }> {
+export async function requireIssuable(
+  tx: Tx,
+  assessmentId: string,
+): Promise<{ row: AssessmentRow; outcome: Outcome }> {
   const row = await tx.selectFrom('assessment').selectAll().where('id', '=', assessmentId).executeTakeFirst()
   if (!row) throw notFound('Assessment', assessmentId)
   if (row.state === 'draft') {
@@ -39,16 +42,20 @@ export async function requireIssuable(tx: Tx, assessmentId: string): Promise<{ r
     })
   }
   if (row.state === 'voided') {
-    throw conflict(`Assessment ${assessmentId} was voided on ${row.voided_at} (${row.void_reason}): no credential can be issued for it`, {
-      id: assessmentId,
-      state: row.state,
-    })
+    throw conflict(
+      `Assessment ${assessmentId} was voided on ${row.voided_at} (${row.void_reason}): no credential can be issued for it`,
+      {
+        id: assessmentId,
+        state: row.state,
+      },
+    )
   }
   const outcome = JSON.parse(row.outcome ?? 'null') as Outcome | null
   if (!outcome?.passed) {
-    throw invalid(`Assessment ${assessmentId} did not pass (${outcome ? `${outcome.total} of ${outcome.maxTotal} points` : 'no outcome'}): credentials are only issued for a pass`, [
-      { path: ['assessmentId'], message: 'the assessment did not pass' },
-    ])
+    throw invalid(
+      `Assessment ${assessmentId} did not pass (${outcome ? `${outcome.total} of ${outcome.maxTotal} points` : 'no outcome'}): credentials are only issued for a pass`,
+      [{ path: ['assessmentId'], message: 'the assessment did not pass' }],
+    )
   }
   const correction = await tx
     .selectFrom('assessment')
@@ -57,10 +64,13 @@ export async function requireIssuable(tx: Tx, assessmentId: string): Promise<{ r
     .where('state', '=', 'finalized')
     .executeTakeFirst()
   if (correction) {
-    throw conflict(`Assessment ${assessmentId} was corrected by assessment ${correction.id}: issue the correction instead`, {
-      id: assessmentId,
-      correctionId: correction.id,
-    })
+    throw conflict(
+      `Assessment ${assessmentId} was corrected by assessment ${correction.id}: issue the correction instead`,
+      {
+        id: assessmentId,
+        correctionId: correction.id,
+      },
+    )
   }
   return { row, outcome }
 }
@@ -85,7 +95,10 @@ export async function latestCredentialOf(tx: Tx, assessmentId: string): Promise<
     .executeTakeFirst()
 }
 
-function imageInput(image: { mediaType: string; bytes: Uint8Array } | null, caption: string): ImageInput | null {
+function imageInput(
+  image: { mediaType: string; bytes: Uint8Array } | null,
+  caption: string,
+): ImageInput | null {
   if (!image || image.bytes.length > MAX_EMBEDDED_IMAGE_BYTES) return null
   if (image.mediaType !== 'image/png' && image.mediaType !== 'image/svg+xml') return null
   return { data: image.bytes, mediaType: image.mediaType, caption }
@@ -100,8 +113,16 @@ async function badgeInput(
 ): Promise<{ input: BadgeInput; achievementId: string }> {
   const org = await tx.selectFrom('organization').selectAll().orderBy('created_at').executeTakeFirst()
   if (!org) throw new TesseraError('not_found', 'The organization is not set up yet: run `tessera init`')
-  const learner = await tx.selectFrom('learner').selectAll().where('id', '=', assessment.learner_id).executeTakeFirstOrThrow()
-  const assessor = await tx.selectFrom('assessor').selectAll().where('id', '=', assessment.assessor_id).executeTakeFirstOrThrow()
+  const learner = await tx
+    .selectFrom('learner')
+    .selectAll()
+    .where('id', '=', assessment.learner_id)
+    .executeTakeFirstOrThrow()
+  const assessor = await tx
+    .selectFrom('assessor')
+    .selectAll()
+    .where('id', '=', assessment.assessor_id)
+    .executeTakeFirstOrThrow()
   const version = await loadRubricVersion(tx, assessment.rubric_version_id)
   const previous = await tx
     .selectFrom('rubric_version')
@@ -153,8 +174,13 @@ async function badgeInput(
       image: imageInput(a.image, a.name),
       tags: a.tags,
       alignment: a.alignment.map((al) => {
-        const out: Record<string, unknown> = { type: ['Alignment'], targetName: al.targetName, targetUrl: al.targetUrl }
-        for (const k of ['targetCode', 'targetDescription', 'targetFramework', 'targetType'] as const) if (al[k]) out[k] = al[k]
+        const out: Record<string, unknown> = {
+          type: ['Alignment'],
+          targetName: al.targetName,
+          targetUrl: al.targetUrl,
+        }
+        for (const k of ['targetCode', 'targetDescription', 'targetFramework', 'targetType'] as const)
+          if (al[k]) out[k] = al[k]
         return out
       }),
       validityMonths: a.validityMonths,
@@ -167,9 +193,16 @@ async function badgeInput(
         previousVersionId: previous?.id ?? null,
       },
     },
-    scores: scores.filter((s) => s.level_id !== null).map((s) => ({ criterionId: s.criterion_id, levelId: s.level_id! })),
+    scores: scores
+      .filter((s) => s.level_id !== null)
+      .map((s) => ({ criterionId: s.criterion_id, levelId: s.level_id! })),
     outcome: { passed: outcome.passed, total: outcome.total },
-    evidence: evidence.map((e) => ({ id: e.id, name: e.filename, sha256: e.sha256, mediaType: e.media_type })),
+    evidence: evidence.map((e) => ({
+      id: e.id,
+      name: e.filename,
+      sha256: e.sha256,
+      mediaType: e.media_type,
+    })),
     assessorComment: assessment.overall_comment || null,
     dates: { issuedAt: opts.issuedAt, awardedAt: opts.awardedAt },
   }
@@ -198,7 +231,12 @@ export async function issueOne(
   const uuid = newId()
   const id = `urn:uuid:${uuid}`
   const awardedAt = opts.supersedes?.awarded_at ?? assessment.finalized_at ?? isoNow(ctx)
-  const { input, achievementId } = await badgeInput(trx, assessment, outcome, { credentialUuid: uuid, issuerId, issuedAt, awardedAt })
+  const { input, achievementId } = await badgeInput(trx, assessment, outcome, {
+    credentialUuid: uuid,
+    issuerId,
+    issuedAt,
+    awardedAt,
+  })
 
   const { list, index } = await reserveStatusSlot(trx, ctx, call)
   const built = buildOpenBadgeCredential(input)
@@ -209,7 +247,11 @@ export async function issueOne(
     credentialStatus: statusEntry(list.url, index, list.purpose),
   }
   const schemaIssues = validateOb3Schema(unsigned)
-  if (schemaIssues.length) throw new TesseraError('internal', `The credential does not match the OB 3.0 schema: ${formatSchemaIssues(schemaIssues)}`)
+  if (schemaIssues.length)
+    throw new TesseraError(
+      'internal',
+      `The credential does not match the OB 3.0 schema: ${formatSchemaIssues(schemaIssues)}`,
+    )
 
   const signed = await signDocument(unsigned, keys.ed25519.privateJwk, { created: issuedAt })
   const jwt = await signVcJwt(unsigned, keys.p256)
@@ -290,9 +332,12 @@ export async function issueOne(
   if (list.signed_json === null) touched.add(list.id)
   if (opts.supersedes && opts.supersedes.revoked_at === null) touched.add(opts.supersedes.status_list_id)
   for (const listId of touched) {
-    const l = await trx.selectFrom('status_list').selectAll().where('id', '=', listId).executeTakeFirstOrThrow()
+    const l = await trx
+      .selectFrom('status_list')
+      .selectAll()
+      .where('id', '=', listId)
+      .executeTakeFirstOrThrow()
     if (l.owned === 1) await signOwnedList(trx, ctx, l, keys.ed25519)
   }
   return row
 }
-

@@ -33,7 +33,9 @@ export async function verifyHere(
   }
   const report = await verifyCredential(input, options)
   const credentialId =
-    (typeof report.credential?.id === 'string' ? report.credential.id : undefined) ?? report.qrToken?.credentialId ?? null
+    (typeof report.credential?.id === 'string' ? report.credential.id : undefined) ??
+    report.qrToken?.credentialId ??
+    null
   const held = credentialId
     ? await db
         .selectFrom('credential')
@@ -72,7 +74,11 @@ export async function verifyHere(
     ...(report.issuer ? { issuer: report.issuer } : {}),
     checks,
     held: held
-      ? { revokedAt: held.revoked_at, revocationReason: held.revocation_reason, issuedHere: held.device_id === ctx.deviceId }
+      ? {
+          revokedAt: held.revoked_at,
+          revocationReason: held.revocation_reason,
+          issuedHere: held.device_id === ctx.deviceId,
+        }
       : null,
     checkedAt: now.toISOString(),
   }

@@ -7,12 +7,24 @@ import { verifierBundle } from '../node/verifier-bundle'
 import { appendAudit } from './audit'
 import { isoNow, type ServiceContext, type Tx } from './context'
 import { artefactsOf, certificatesPdf, summaryOf } from './credential-artefacts'
-import { activeCredentialOf, issueOne, latestCredentialOf, requireIssuable, type CredentialRow } from './credential-issue'
+import {
+  activeCredentialOf,
+  issueOne,
+  latestCredentialOf,
+  requireIssuable,
+  type CredentialRow,
+} from './credential-issue'
 import { verifyHere } from './credential-verify'
 import type { FeatureHandlers } from './handlers'
 import { trustedIssuers, unlockActiveKeys } from './issuer-keys'
 import { buildPublicKeysDocument } from './public-keys-document'
-import { holdForeignStatusList, ownedListIsStale, ownedLists, signOwnedList, toStatusListInfo } from './status-lists'
+import {
+  holdForeignStatusList,
+  ownedListIsStale,
+  ownedLists,
+  signOwnedList,
+  toStatusListInfo,
+} from './status-lists'
 import { VERIFIER_KIT_FILE, verifierKitHtml } from './verifier-kit'
 
 export function credentialsHandlers(ctx: ServiceContext): FeatureHandlers<typeof credentialsOps> {
@@ -22,21 +34,35 @@ export function credentialsHandlers(ctx: ServiceContext): FeatureHandlers<typeof
     const row = await tx.selectFrom('credential').selectAll().where('id', '=', id).executeTakeFirst()
     if (row) return row
     // People copy the bare UUID from a file name.
-    const byUuid = await tx.selectFrom('credential').selectAll().where('id', '=', `urn:uuid:${id.toLowerCase()}`).executeTakeFirst()
+    const byUuid = await tx
+      .selectFrom('credential')
+      .selectAll()
+      .where('id', '=', `urn:uuid:${id.toLowerCase()}`)
+      .executeTakeFirst()
     if (!byUuid) throw notFound('Credential', id)
     return byUuid
   }
 
   const summarize = async (tx: Tx, row: CredentialRow): Promise<CredentialSummary> => {
-    const list = await tx.selectFrom('status_list').select('url').where('id', '=', row.status_list_id).executeTakeFirstOrThrow()
-    const next = await tx.selectFrom('credential').select('id').where('supersedes_id', '=', row.id).orderBy('issued_at', 'desc').executeTakeFirst()
+    const list = await tx
+      .selectFrom('status_list')
+      .select('url')
+      .where('id', '=', row.status_list_id)
+      .executeTakeFirstOrThrow()
+    const next = await tx
+      .selectFrom('credential')
+      .select('id')
+      .where('supersedes_id', '=', row.id)
+      .orderBy('issued_at', 'desc')
+      .executeTakeFirst()
     return summaryOf(row, list.url, next?.id ?? null)
   }
 
   /** Re-signs owned lists whose signed copy is stale (asks for the passphrase only then). */
   const refreshOwnedLists = async (force: boolean): Promise<void> => {
     const stale: Awaited<ReturnType<typeof ownedLists>> = []
-    for (const list of await ownedLists(db)) if (force || (await ownedListIsStale(db, ctx, list))) stale.push(list)
+    for (const list of await ownedLists(db))
+      if (force || (await ownedListIsStale(db, ctx, list))) stale.push(list)
     if (stale.length === 0 || ctx.database.readonly) return
     const keys = await unlockActiveKeys(ctx)
     await db.transaction().execute(async (trx) => {
@@ -82,8 +108,16 @@ export function credentialsHandlers(ctx: ServiceContext): FeatureHandlers<typeof
 
     'credentials.issueCohort': async ({ cohort: nameOrId, withPdf, pageSize }, call) => {
       const cohort =
-        (await db.selectFrom('cohort').select(['id', 'name']).where('id', '=', nameOrId).executeTakeFirst()) ??
-        (await db.selectFrom('cohort').select(['id', 'name']).where('name', '=', nameOrId.normalize('NFC')).executeTakeFirst())
+        (await db
+          .selectFrom('cohort')
+          .select(['id', 'name'])
+          .where('id', '=', nameOrId)
+          .executeTakeFirst()) ??
+        (await db
+          .selectFrom('cohort')
+          .select(['id', 'name'])
+          .where('name', '=', nameOrId.normalize('NFC'))
+          .executeTakeFirst())
       if (!cohort) throw notFound('Cohort', nameOrId)
       const candidates = await db
         .selectFrom('assessment as a')
@@ -93,14 +127,23 @@ export function credentialsHandlers(ctx: ServiceContext): FeatureHandlers<typeof
         .where('lc.cohort_id', '=', cohort.id)
         .where('a.state', '=', 'finalized')
         .where(({ not, exists, selectFrom }) =>
-          not(exists(selectFrom('assessment as c').select('c.id').whereRef('c.supersedes_id', '=', 'a.id').where('c.state', '=', 'finalized'))),
+          not(
+            exists(
+              selectFrom('assessment as c')
+                .select('c.id')
+                .whereRef('c.supersedes_id', '=', 'a.id')
+                .where('c.state', '=', 'finalized'),
+            ),
+          ),
         )
         .orderBy('l.family_name')
         .orderBy('l.given_name')
         .orderBy('a.assessed_on')
         .orderBy('a.id')
         .execute()
-      const passing = candidates.filter((a) => (JSON.parse(a.outcome ?? 'null') as Outcome | null)?.passed === true)
+      const passing = candidates.filter(
+        (a) => (JSON.parse(a.outcome ?? 'null') as Outcome | null)?.passed === true,
+      )
       const skipped: { assessmentId: string; learnerName: string; reason: string }[] = []
       const todo: typeof passing = []
       for (const a of passing) {
@@ -117,7 +160,12 @@ export function credentialsHandlers(ctx: ServiceContext): FeatureHandlers<typeof
       if (todo.length > 0) {
         const keys = await unlockActiveKeys(ctx)
         for (const [i, a] of todo.entries()) {
-          call.progress?.({ step: 'credentials.issue', done: i, total: todo.length, message: fullName(a.given_name, a.family_name) })
+          call.progress?.({
+            step: 'credentials.issue',
+            done: i,
+            total: todo.length,
+            message: fullName(a.given_name, a.family_name),
+          })
           try {
             // One transaction per credential: a problem with one learner's record does not undo the others.
             const row = await db.transaction().execute(async (trx) => {
@@ -126,8 +174,13 @@ export function credentialsHandlers(ctx: ServiceContext): FeatureHandlers<typeof
             })
             if (row) issued.push(row)
           } catch (e) {
-            if (!(e instanceof TesseraError) || !['validation', 'conflict', 'not_found'].includes(e.code)) throw e
-            skipped.push({ assessmentId: a.id, learnerName: fullName(a.given_name, a.family_name), reason: e.message })
+            if (!(e instanceof TesseraError) || !['validation', 'conflict', 'not_found'].includes(e.code))
+              throw e
+            skipped.push({
+              assessmentId: a.id,
+              learnerName: fullName(a.given_name, a.family_name),
+              reason: e.message,
+            })
           }
         }
         call.progress?.({ step: 'credentials.issue', done: todo.length, total: todo.length })
@@ -151,7 +204,13 @@ export function credentialsHandlers(ctx: ServiceContext): FeatureHandlers<typeof
       if (assessmentId) q = q.where('assessment_id', '=', assessmentId)
       if (revoked !== undefined) q = q.where('revoked_at', revoked ? 'is not' : 'is', null)
       const { n } = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
-      const rows = await q.selectAll().orderBy('issued_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute()
+      const rows = await q
+        .selectAll()
+        .orderBy('issued_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .offset(offset)
+        .execute()
       const items: CredentialSummary[] = []
       for (const r of rows) items.push(await summarize(db, r))
       return { items, total: Number(n), limit, offset }
@@ -175,21 +234,31 @@ export function credentialsHandlers(ctx: ServiceContext): FeatureHandlers<typeof
       }
     },
 
-    'credentials.files': async ({ id, withPdf, pageSize }) => artefactsOf(db, await requireCredential(db, id), { withPdf, pageSize }),
+    'credentials.files': async ({ id, withPdf, pageSize }) =>
+      artefactsOf(db, await requireCredential(db, id), { withPdf, pageSize }),
 
     'credentials.certificatePdf': async ({ ids, pageSize }, call) => {
       const rows: CredentialRow[] = []
       for (const id of ids) rows.push(await requireCredential(db, id))
-      const pdf = await certificatesPdf(db, rows, pageSize, (done, total) => call.progress?.({ step: 'credentials.pdf', done, total }))
+      const pdf = await certificatesPdf(db, rows, pageSize, (done, total) =>
+        call.progress?.({ step: 'credentials.pdf', done, total }),
+      )
       return { pdfBase64: Buffer.from(pdf).toString('base64'), pages: rows.length }
     },
 
     'credentials.revoke': async ({ id, reason }, call) => {
       const row = await requireCredential(db, id)
       if (row.revoked_at) {
-        throw conflict(`Credential ${row.id} was already revoked on ${row.revoked_at}: ${row.revocation_reason}`, { id: row.id })
+        throw conflict(
+          `Credential ${row.id} was already revoked on ${row.revoked_at}: ${row.revocation_reason}`,
+          { id: row.id },
+        )
       }
-      const list = await db.selectFrom('status_list').selectAll().where('id', '=', row.status_list_id).executeTakeFirstOrThrow()
+      const list = await db
+        .selectFrom('status_list')
+        .selectAll()
+        .where('id', '=', row.status_list_id)
+        .executeTakeFirstOrThrow()
       // The signed list must show the revocation at once; lists of other devices are signed there
       // (the revocation is recorded here and checked from these records).
       const keys = list.owned === 1 ? await unlockActiveKeys(ctx) : undefined
@@ -201,12 +270,18 @@ export function credentialsHandlers(ctx: ServiceContext): FeatureHandlers<typeof
           .where('id', '=', row.id)
           .where('revoked_at', 'is', null)
           .executeTakeFirst()
-        if (Number(r.numUpdatedRows) !== 1) throw conflict(`Credential ${row.id} was revoked meanwhile`, { id: row.id })
+        if (Number(r.numUpdatedRows) !== 1)
+          throw conflict(`Credential ${row.id} was revoked meanwhile`, { id: row.id })
         await appendAudit(trx, ctx, call, {
           action: 'credential.revoke',
           entityType: 'credential',
           entityId: row.id,
-          details: { reason, assessmentId: row.assessment_id, statusList: list.url, statusIndex: row.status_index },
+          details: {
+            reason,
+            assessmentId: row.assessment_id,
+            statusList: list.url,
+            statusIndex: row.status_index,
+          },
         })
         if (keys) await signOwnedList(trx, ctx, list, keys.ed25519)
       })
@@ -215,7 +290,12 @@ export function credentialsHandlers(ctx: ServiceContext): FeatureHandlers<typeof
 
     'credentials.statusList': async ({ refresh }) => {
       await refreshOwnedLists(refresh)
-      const rows = await db.selectFrom('status_list').selectAll().orderBy('owned', 'desc').orderBy('created_at').execute()
+      const rows = await db
+        .selectFrom('status_list')
+        .selectAll()
+        .orderBy('owned', 'desc')
+        .orderBy('created_at')
+        .execute()
       const lists = []
       for (const r of rows) lists.push(await toStatusListInfo(db, r))
       return { lists }
@@ -223,7 +303,9 @@ export function credentialsHandlers(ctx: ServiceContext): FeatureHandlers<typeof
 
     'credentials.importStatusList': async ({ credential }) => {
       const trusted = new Set((await trustedIssuers(db)).map((t) => t.id))
-      const row = await db.transaction().execute((trx) => holdForeignStatusList(trx, ctx, credential, trusted))
+      const row = await db
+        .transaction()
+        .execute((trx) => holdForeignStatusList(trx, ctx, credential, trusted))
       return toStatusListInfo(db, row)
     },
 
@@ -242,7 +324,11 @@ export function credentialsHandlers(ctx: ServiceContext): FeatureHandlers<typeof
       const html = verifierKitHtml({ bundle: await verifierBundle(), trust, generatedAt: now.toISOString() })
       const files = [
         { name: VERIFIER_KIT_FILE, mediaType: 'text/html', text: html },
-        { name: 'trusted-keys.json', mediaType: 'application/json', text: JSON.stringify(trust, null, 2) + '\n' },
+        {
+          name: 'trusted-keys.json',
+          mediaType: 'application/json',
+          text: JSON.stringify(trust, null, 2) + '\n',
+        },
         ...trust.statusLists.map((l, i) => ({
           name: `status-list-${i + 1}.json`,
           mediaType: 'application/json',

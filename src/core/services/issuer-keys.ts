@@ -1,7 +1,13 @@
 import type { Selectable } from 'kysely'
 import { TesseraError } from '../../contract/errors'
 import type { IssuerKeyInfo, TrustedKeyInfo } from '../../contract/ops/credentials'
-import { generateIssuerKeys, issuerIdOf, type IssuerKey, type IssuerKeys, type PublicJwk } from '../crypto/keys'
+import {
+  generateIssuerKeys,
+  issuerIdOf,
+  type IssuerKey,
+  type IssuerKeys,
+  type PublicJwk,
+} from '../crypto/keys'
 import { parseKeyEnvelope, sealIssuerKey, serializeKeyEnvelope, unlockIssuerKey } from '../crypto/keystore'
 import type { IssuerKeyTable, TrustedKeyTable } from '../db/schema'
 import type { TrustedIssuer } from '../verify/verify'
@@ -51,7 +57,9 @@ export async function askNewPassphrase(ctx: ServiceContext): Promise<string> {
     throw new TesseraError(
       'validation',
       `The passphrase protecting the issuer keys must have at least ${MIN_PASSPHRASE_LENGTH} characters`,
-      { issues: [{ path: ['passphrase'], message: `must have at least ${MIN_PASSPHRASE_LENGTH} characters` }] },
+      {
+        issues: [{ path: ['passphrase'], message: `must have at least ${MIN_PASSPHRASE_LENGTH} characters` }],
+      },
     )
   }
   return passphrase
@@ -195,10 +203,15 @@ export async function trustedIssuers(db: Tx): Promise<TrustedIssuer[]> {
     }
     entry.publicJwks!.push(JSON.parse(jwk) as PublicJwk)
   }
-  for (const r of await db.selectFrom('issuer_key').selectAll().orderBy('created_at').execute())
-    add(r.issuer_id, orgName, r.public_jwk, 'own')
+  // 'own' (reported as "this installation") only for keys this installation signs with; keys of the
+  // organization's other devices are trusted like imported ones ("a trusted issuer").
+  const orgIssuers = new Set<string>()
+  for (const r of await db.selectFrom('issuer_key').selectAll().orderBy('created_at').execute()) {
+    orgIssuers.add(r.issuer_id)
+    add(r.issuer_id, orgName, r.public_jwk, r.private_envelope !== null ? 'own' : 'imported')
+  }
   for (const r of await db.selectFrom('trusted_key').selectAll().orderBy('created_at').execute()) {
-    if (byId.get(r.issuer_id)?.source === 'own') continue
+    if (orgIssuers.has(r.issuer_id)) continue
     add(r.issuer_id, r.owner_name, r.public_jwk, 'imported')
   }
   return [...byId.values()]

@@ -23,8 +23,18 @@ export function keysHandlers(ctx: ServiceContext): FeatureHandlers<typeof keysOp
 
   return {
     'keys.list': async () => {
-      const keys = await db.selectFrom('issuer_key').selectAll().orderBy('created_at', 'desc').orderBy('type').execute()
-      const trusted = await db.selectFrom('trusted_key').selectAll().orderBy('owner_name').orderBy('created_at').execute()
+      const keys = await db
+        .selectFrom('issuer_key')
+        .selectAll()
+        .orderBy('created_at', 'desc')
+        .orderBy('type')
+        .execute()
+      const trusted = await db
+        .selectFrom('trusted_key')
+        .selectAll()
+        .orderBy('owner_name')
+        .orderBy('created_at')
+        .execute()
       const active = await activeKeyRows(db)
       return {
         currentIssuerId: active?.ed25519.issuer_id ?? null,
@@ -44,19 +54,31 @@ export function keysHandlers(ctx: ServiceContext): FeatureHandlers<typeof keysOp
       const retired = current ? [current.ed25519.id, current.p256.id] : []
       await db.transaction().execute(async (trx) => {
         for (const kid of retired) {
-          await trx.updateTable('issuer_key').set({ retired_at: now, updated_at: now }).where('id', '=', kid).execute()
+          await trx
+            .updateTable('issuer_key')
+            .set({ retired_at: now, updated_at: now })
+            .where('id', '=', kid)
+            .execute()
           await appendAudit(trx, ctx, call, {
             action: 'key.retire',
             entityType: 'issuer_key',
             entityId: kid,
-            details: { fingerprint: keyFingerprint(kid), replacedBy: issuerIdOf(prepared.keys.ed25519), ...(reason ? { reason } : {}) },
+            details: {
+              fingerprint: keyFingerprint(kid),
+              replacedBy: issuerIdOf(prepared.keys.ed25519),
+              ...(reason ? { reason } : {}),
+            },
           })
         }
         await insertIssuerKeys(trx, ctx, call, prepared, 'rotate')
         // Status lists are re-signed by the new key at once, so a list never needs a retired key again.
         for (const list of await ownedLists(trx)) await signOwnedList(trx, ctx, list, prepared.keys.ed25519)
       })
-      const rows = await db.selectFrom('issuer_key').selectAll().where('id', 'in', [prepared.keys.ed25519.kid, prepared.keys.p256.kid]).execute()
+      const rows = await db
+        .selectFrom('issuer_key')
+        .selectAll()
+        .where('id', 'in', [prepared.keys.ed25519.kid, prepared.keys.p256.kid])
+        .execute()
       return { issuerId: issuerIdOf(prepared.keys.ed25519), keys: rows.map(toIssuerKeyInfo), retired }
     },
 
@@ -72,9 +94,14 @@ export function keysHandlers(ctx: ServiceContext): FeatureHandlers<typeof keysOp
 
     'keys.importPublic': async ({ document }, call) => {
       const { doc, keys } = await readPublicKeysDocument(document)
-      const own = new Set((await db.selectFrom('issuer_key').select('issuer_id').execute()).map((r) => r.issuer_id))
+      const own = new Set(
+        (await db.selectFrom('issuer_key').select('issuer_id').execute()).map((r) => r.issuer_id),
+      )
       if (keys.every((k) => own.has(k.issuerId))) {
-        throw new TesseraError('conflict', `These are this organization's own keys (${doc.organization.name}); they are trusted already`)
+        throw new TesseraError(
+          'conflict',
+          `These are this organization's own keys (${doc.organization.name}); they are trusted already`,
+        )
       }
       const now = isoNow(ctx)
       const importedIds: string[] = []
@@ -83,15 +110,29 @@ export function keysHandlers(ctx: ServiceContext): FeatureHandlers<typeof keysOp
       await db.transaction().execute(async (trx) => {
         for (const k of keys) {
           if (own.has(k.issuerId)) continue
-          const held = await trx.selectFrom('trusted_key').selectAll().where('id', '=', k.kid).executeTakeFirst()
+          const held = await trx
+            .selectFrom('trusted_key')
+            .selectAll()
+            .where('id', '=', k.kid)
+            .executeTakeFirst()
           if (held) {
-            if (held.owner_name === doc.organization.name && held.retired_at === k.retiredAt && held.owner_url === (doc.organization.url ?? null)) {
+            if (
+              held.owner_name === doc.organization.name &&
+              held.retired_at === k.retiredAt &&
+              held.owner_url === (doc.organization.url ?? null)
+            ) {
               unchanged++
               continue
             }
             await trx
               .updateTable('trusted_key')
-              .set({ owner_name: doc.organization.name, owner_url: doc.organization.url ?? null, retired_at: k.retiredAt, updated_at: now, imported_at: now })
+              .set({
+                owner_name: doc.organization.name,
+                owner_url: doc.organization.url ?? null,
+                retired_at: k.retiredAt,
+                updated_at: now,
+                imported_at: now,
+              })
               .where('id', '=', k.kid)
               .execute()
           } else {
@@ -117,7 +158,12 @@ export function keysHandlers(ctx: ServiceContext): FeatureHandlers<typeof keysOp
             action: 'key.import',
             entityType: 'trusted_key',
             entityId: k.kid,
-            details: { owner: doc.organization.name, issuerId: k.issuerId, type: k.type, fingerprint: keyFingerprint(k.kid) },
+            details: {
+              owner: doc.organization.name,
+              issuerId: k.issuerId,
+              type: k.type,
+              fingerprint: keyFingerprint(k.kid),
+            },
           })
         }
         const trustedIds = new Set((await trustedIssuers(trx)).map((t) => t.id))
@@ -131,7 +177,12 @@ export function keysHandlers(ctx: ServiceContext): FeatureHandlers<typeof keysOp
       const imported = importedIds.length
         ? await db.selectFrom('trusted_key').selectAll().where('id', 'in', importedIds).execute()
         : []
-      return { organization: doc.organization.name, imported: imported.map(toTrustedKeyInfo), unchanged, statusLists }
+      return {
+        organization: doc.organization.name,
+        imported: imported.map(toTrustedKeyInfo),
+        unchanged,
+        statusLists,
+      }
     },
   }
 }

@@ -14,7 +14,13 @@ import type { Tx } from './context'
 export const PUBLIC_KEYS_FORMAT = 'tessera.public-keys'
 
 const publicJwkSchema = z
-  .object({ kty: z.string(), crv: z.string(), x: z.string(), y: z.string().optional(), kid: z.string().optional() })
+  .object({
+    kty: z.string(),
+    crv: z.string(),
+    x: z.string(),
+    y: z.string().optional(),
+    kid: z.string().optional(),
+  })
   .passthrough()
 
 export const publicKeysDocumentSchema = z.object({
@@ -59,14 +65,20 @@ export interface VerifiedIssuerKey {
 }
 
 /** Parses and checks a public-keys file: every kid is its key's thumbprint, every Ed25519 key is its issuer's did:key. */
-export async function readPublicKeysDocument(input: unknown): Promise<{ doc: PublicKeysDocument; keys: VerifiedIssuerKey[] }> {
+export async function readPublicKeysDocument(
+  input: unknown,
+): Promise<{ doc: PublicKeysDocument; keys: VerifiedIssuerKey[] }> {
   const parsed = publicKeysDocumentSchema.safeParse(input)
   if (!parsed.success) {
     const issues: ErrorIssue[] = parsed.error.issues.map((i) => ({
       path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
       message: i.message,
     }))
-    throw new TesseraError('validation', `Not a Tessera public-keys file: ${issues[0]?.path.join('.')}: ${issues[0]?.message}`, { issues })
+    throw new TesseraError(
+      'validation',
+      `Not a Tessera public-keys file: ${issues[0]?.path.join('.')}: ${issues[0]?.message}`,
+      { issues },
+    )
   }
   const doc = parsed.data
   const keys: VerifiedIssuerKey[] = []
@@ -75,7 +87,10 @@ export async function readPublicKeysDocument(input: unknown): Promise<{ doc: Pub
     for (const [j, k] of issuer.keys.entries()) {
       const path = ['issuers', i, 'keys', j]
       if ('d' in k.publicJwk) {
-        issues.push({ path: [...path, 'publicJwk'], message: 'contains a private key: refused (and tell its owner)' })
+        issues.push({
+          path: [...path, 'publicJwk'],
+          message: 'contains a private key: refused (and tell its owner)',
+        })
         continue
       }
       let jwk: PublicJwk
@@ -85,16 +100,28 @@ export async function readPublicKeysDocument(input: unknown): Promise<{ doc: Pub
         issues.push({ path: [...path, 'publicJwk'], message: e instanceof Error ? e.message : String(e) })
         continue
       }
-      if (jwk.kid !== k.kid) issues.push({ path: [...path, 'kid'], message: 'is not the thumbprint of the key' })
-      if ((k.type === 'Ed25519') !== (jwk.crv === 'Ed25519')) issues.push({ path: [...path, 'type'], message: `does not match the key (${jwk.crv})` })
+      if (jwk.kid !== k.kid)
+        issues.push({ path: [...path, 'kid'], message: 'is not the thumbprint of the key' })
+      if ((k.type === 'Ed25519') !== (jwk.crv === 'Ed25519'))
+        issues.push({ path: [...path, 'type'], message: `does not match the key (${jwk.crv})` })
       if (jwk.crv === 'Ed25519' && didKeyFromPublicJwk(jwk) !== issuer.id) {
         issues.push({ path: [...path, 'publicJwk'], message: `is not the key of ${issuer.id}` })
       }
-      keys.push({ issuerId: issuer.id, kid: jwk.kid, type: k.type, retiredAt: k.retiredAt ?? null, publicJwk: jwk })
+      keys.push({
+        issuerId: issuer.id,
+        kid: jwk.kid,
+        type: k.type,
+        retiredAt: k.retiredAt ?? null,
+        publicJwk: jwk,
+      })
     }
   }
   if (issues.length) {
-    throw new TesseraError('validation', `The public-keys file is inconsistent: ${issues[0]!.path.join('.')}: ${issues[0]!.message}`, { issues })
+    throw new TesseraError(
+      'validation',
+      `The public-keys file is inconsistent: ${issues[0]!.path.join('.')}: ${issues[0]!.message}`,
+      { issues },
+    )
   }
   return { doc, keys }
 }
@@ -104,7 +131,8 @@ export async function buildPublicKeysDocument(db: Tx, now: Date): Promise<Public
   const org = await db.selectFrom('organization').selectAll().orderBy('created_at').executeTakeFirst()
   if (!org) throw new TesseraError('not_found', 'The organization is not set up yet: run `tessera init`')
   const rows = await db.selectFrom('issuer_key').selectAll().orderBy('created_at').orderBy('type').execute()
-  if (rows.length === 0) throw new TesseraError('not_found', 'This installation has no issuer keys yet: run `tessera keys rotate`')
+  if (rows.length === 0)
+    throw new TesseraError('not_found', 'This installation has no issuer keys yet: run `tessera keys rotate`')
   const issuers = new Map<string, PublicKeysDocument['issuers'][number]>()
   for (const r of rows) {
     let entry = issuers.get(r.issuer_id)
@@ -118,7 +146,9 @@ export async function buildPublicKeysDocument(db: Tx, now: Date): Promise<Public
       type: r.type,
       createdAt: r.created_at,
       retiredAt: r.retired_at,
-      publicJwk: JSON.parse(r.public_jwk) as PublicKeysDocument['issuers'][number]['keys'][number]['publicJwk'],
+      publicJwk: JSON.parse(
+        r.public_jwk,
+      ) as PublicKeysDocument['issuers'][number]['keys'][number]['publicJwk'],
     })
   }
   const lists = await db

@@ -43,12 +43,17 @@ const DAY_MS = 86_400_000
 type ListRow = Selectable<StatusListTable>
 
 export function statusListUrl(orgUrl: string | null | undefined, listId: string): string {
-  if (orgUrl && /^https?:\/\//i.test(orgUrl)) return `${orgUrl.replace(/\/+$/, '')}/credentials/status/${listId}`
+  if (orgUrl && /^https?:\/\//i.test(orgUrl))
+    return `${orgUrl.replace(/\/+$/, '')}/credentials/status/${listId}`
   return `urn:uuid:${listId}`
 }
 
 /** The owned revocation list new credentials get a slot in (created on first use). */
-async function currentOwnedList(trx: Tx, ctx: ServiceContext, call: CallContext | undefined): Promise<ListRow> {
+async function currentOwnedList(
+  trx: Tx,
+  ctx: ServiceContext,
+  call: CallContext | undefined,
+): Promise<ListRow> {
   const lists = await trx
     .selectFrom('status_list')
     .selectAll()
@@ -99,7 +104,11 @@ export async function reserveStatusSlot(
   const list = await currentOwnedList(trx, ctx, call)
   const taken = new Set(
     (
-      await trx.selectFrom('credential').select('status_index').where('status_list_id', '=', list.id).execute()
+      await trx
+        .selectFrom('credential')
+        .select('status_index')
+        .where('status_list_id', '=', list.id)
+        .execute()
     ).map((r) => r.status_index),
   )
   const index = allocateStatusIndex((i) => taken.has(i), { entries: list.size })
@@ -119,7 +128,12 @@ async function derivedBits(trx: Tx, list: ListRow): Promise<Uint8Array> {
 }
 
 /** Signs an owned list from the credential rows and stores the signed copy (inside the caller's transaction). */
-export async function signOwnedList(trx: Tx, ctx: ServiceContext, list: ListRow, key: IssuerKey): Promise<void> {
+export async function signOwnedList(
+  trx: Tx,
+  ctx: ServiceContext,
+  list: ListRow,
+  key: IssuerKey,
+): Promise<void> {
   if (list.owned !== 1) throw new TesseraError('internal', `Status list ${list.url} is not signed here`)
   const now = ctx.now()
   const signed = await signStatusListCredential(
@@ -148,7 +162,10 @@ export async function signOwnedList(trx: Tx, ctx: ServiceContext, list: ListRow,
 /** Whether an owned list's signed copy is missing, out of date with the credential rows, or about to expire. */
 export async function ownedListIsStale(trx: Tx, ctx: ServiceContext, list: ListRow): Promise<boolean> {
   if (!list.signed_json) return true
-  const signed = JSON.parse(list.signed_json) as { validUntil?: string; credentialSubject?: { encodedList?: string } }
+  const signed = JSON.parse(list.signed_json) as {
+    validUntil?: string
+    credentialSubject?: { encodedList?: string }
+  }
   const until = parseDateTimeZ(signed.validUntil)
   if (!until || until.getTime() - ctx.now().getTime() < REFRESH_BEFORE_DAYS * DAY_MS) return true
   const expected = await encodeBitstring(await derivedBits(trx, list))
@@ -165,7 +182,11 @@ export async function ownedLists(db: Tx): Promise<ListRow[]> {
 
 /** Every signed list held here, in the shape the verifier takes. */
 export async function heldStatusLists(db: Tx): Promise<HeldStatusList[]> {
-  const rows = await db.selectFrom('status_list').select(['url', 'signed_json']).where('signed_json', 'is not', null).execute()
+  const rows = await db
+    .selectFrom('status_list')
+    .select(['url', 'signed_json'])
+    .where('signed_json', 'is not', null)
+    .execute()
   return rows.map((r) => ({ url: r.url, credential: JSON.parse(r.signed_json!) as object }))
 }
 
@@ -213,32 +234,54 @@ export async function holdForeignStatusList(
   const url = typeof list.id === 'string' ? list.id : undefined
   const subject = list.credentialSubject as { statusPurpose?: unknown; encodedList?: unknown } | undefined
   if (!types.includes('BitstringStatusListCredential') || !url || typeof subject?.encodedList !== 'string') {
-    throw new TesseraError('validation', 'Not a BitstringStatusListCredential (type, id and credentialSubject.encodedList are required)')
+    throw new TesseraError(
+      'validation',
+      'Not a BitstringStatusListCredential (type, id and credentialSubject.encodedList are required)',
+    )
   }
   const purpose = subject.statusPurpose === 'suspension' ? 'suspension' : 'revocation'
   const proof = await verifyDocumentProof(list)
-  if (!proof.ok) throw new TesseraError('check_failed', `The status list ${url} is not validly signed: ${proof.reason}`)
-  const issuer = typeof list.issuer === 'string' ? list.issuer : (list.issuer as { id?: string } | undefined)?.id
+  if (!proof.ok)
+    throw new TesseraError('check_failed', `The status list ${url} is not validly signed: ${proof.reason}`)
+  const issuer =
+    typeof list.issuer === 'string' ? list.issuer : (list.issuer as { id?: string } | undefined)?.id
   if (proof.key.controller !== issuer) {
-    throw new TesseraError('check_failed', `The status list ${url} is signed by ${proof.key.controller}, not by its issuer ${String(issuer)}`)
+    throw new TesseraError(
+      'check_failed',
+      `The status list ${url} is signed by ${proof.key.controller}, not by its issuer ${String(issuer)}`,
+    )
   }
   if (!issuer || !trustedIssuerIds.has(issuer)) {
-    throw new TesseraError('forbidden', `The status list ${url} comes from ${String(issuer)}, which is not trusted here: import its keys first (tessera keys import-public)`)
+    throw new TesseraError(
+      'forbidden',
+      `The status list ${url} comes from ${String(issuer)}, which is not trusted here: import its keys first (tessera keys import-public)`,
+    )
   }
   const bits = await decodeBitstring(subject.encodedList)
   const validFrom = typeof list.validFrom === 'string' ? list.validFrom : ''
   const now = isoNow(ctx)
   const held = await trx.selectFrom('status_list').selectAll().where('url', '=', url).executeTakeFirst()
   if (held) {
-    if (held.owned === 1) throw new TesseraError('conflict', `The status list ${url} is this installation's own: it is signed here`)
-    const heldFrom = held.signed_json ? String((JSON.parse(held.signed_json) as { validFrom?: string }).validFrom ?? '') : ''
+    if (held.owned === 1)
+      throw new TesseraError(
+        'conflict',
+        `The status list ${url} is this installation's own: it is signed here`,
+      )
+    const heldFrom = held.signed_json
+      ? String((JSON.parse(held.signed_json) as { validFrom?: string }).validFrom ?? '')
+      : ''
     if (heldFrom && heldFrom >= validFrom) return held
     await trx
       .updateTable('status_list')
-      .set({ signed_json: JSON.stringify(list), signed_at: validFrom || now, issuer_id: issuer, updated_at: now })
+      .set({
+        signed_json: JSON.stringify(list),
+        signed_at: validFrom || now,
+        issuer_id: issuer,
+        updated_at: now,
+      })
       .where('id', '=', held.id)
       .execute()
-    return (await trx.selectFrom('status_list').selectAll().where('id', '=', held.id).executeTakeFirstOrThrow())
+    return await trx.selectFrom('status_list').selectAll().where('id', '=', held.id).executeTakeFirstOrThrow()
   }
   const row: ListRow = {
     id: newId(),

@@ -19,7 +19,10 @@ const scriptJson = (value: unknown): string =>
 const scriptText = (js: string): string => js.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--')
 
 const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c)
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  )
 
 const CSP = [
   "default-src 'none'",
@@ -30,7 +33,11 @@ const CSP = [
   "form-action 'none'",
 ].join('; ')
 
-export function verifierKitHtml(opts: { bundle: string; trust: PublicKeysDocument; generatedAt: string }): string {
+export function verifierKitHtml(opts: {
+  bundle: string
+  trust: PublicKeysDocument
+  generatedAt: string
+}): string {
   const org = escapeHtml(opts.trust.organization.name)
   return `<!doctype html>
 <html lang="en">
@@ -61,11 +68,12 @@ export function verifierKitHtml(opts: { bundle: string; trust: PublicKeysDocumen
   dl { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: .5rem 0; }
   dt { color: var(--muted); } dd { margin: 0; overflow-wrap: anywhere; }
   ul.checks { list-style: none; padding: 0; margin: .5rem 0 0; }
-  ul.checks li { padding: .3rem 0; border-top: 1px solid #eee; overflow-wrap: anywhere; }
-  .status { display: inline-block; min-width: 5.5rem; font-weight: 700; text-transform: uppercase; font-size: .8rem; }
+  ul.checks li { padding: .3rem 0; border-top: 1px solid #eee; display: grid; grid-template-columns: 6rem 5.5rem minmax(0, 1fr); gap: .5rem; }
+  ul.checks .message { overflow-wrap: anywhere; }
+  .status { font-weight: 700; text-transform: uppercase; font-size: .8rem; }
   [data-status="passed"] .status { color: var(--ok); } [data-status="failed"] .status { color: var(--bad); }
   [data-status="warning"] .status { color: var(--warn); } [data-status="skipped"] .status { color: var(--muted); }
-  .name { font-weight: 600; display: inline-block; min-width: 6rem; }
+  .name { font-weight: 600; }
   footer { margin-top: 2rem; color: var(--muted); font-size: .85rem; border-top: 1px solid var(--line); padding-top: .75rem; }
   footer code { overflow-wrap: anywhere; }
 </style>
@@ -146,7 +154,7 @@ const KIT_SCRIPT = String.raw`
       var li = el('li', { 'data-check': check.name, 'data-status': check.status });
       li.appendChild(el('span', { 'class': 'name' }, check.name));
       li.appendChild(el('span', { 'class': 'status' }, check.status));
-      li.appendChild(document.createTextNode(' ' + check.message));
+      li.appendChild(el('span', { 'class': 'message' }, check.message));
       ul.appendChild(li);
     });
     box.appendChild(ul);

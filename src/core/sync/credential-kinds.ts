@@ -41,10 +41,10 @@ function credentialKind(): RecordKind {
     ],
     blockedReason: (sqlite: Database, r: SyncRecord) => {
       if (r.revoked_at != null) return null
-      const other = stmt(sqlite, `SELECT id FROM credential WHERE assessment_id = ? AND revoked_at IS NULL AND id <> ?`).get(
-        r.assessment_id,
-        r.id,
-      ) as { id: string } | undefined
+      const other = stmt(
+        sqlite,
+        `SELECT id FROM credential WHERE assessment_id = ? AND revoked_at IS NULL AND id <> ?`,
+      ).get(r.assessment_id, r.id) as { id: string } | undefined
       return other
         ? `second_credential: assessment ${String(r.assessment_id)} already has the unrevoked credential ${other.id} here; revoke one of them`
         : null
@@ -64,12 +64,10 @@ function credentialKind(): RecordKind {
       return 'different'
     },
     advance(sqlite, incoming) {
-      stmt(sqlite, `UPDATE credential SET revoked_at = ?, revocation_reason = ?, updated_at = ? WHERE id = ? AND revoked_at IS NULL`).run(
-        incoming.revoked_at,
-        incoming.revocation_reason,
-        incoming.updated_at,
-        incoming.id,
-      )
+      stmt(
+        sqlite,
+        `UPDATE credential SET revoked_at = ?, revocation_reason = ?, updated_at = ? WHERE id = ? AND revoked_at IS NULL`,
+      ).run(incoming.revoked_at, incoming.revocation_reason, incoming.updated_at, incoming.id)
     },
     replace: undefined,
   }
@@ -122,7 +120,9 @@ export function credentialRecordKinds(): RecordKind[] {
         mutability: 'mutable',
         hubToField: true,
         omit: ['owned'],
-        overrides: { purpose: z.enum(['revocation', 'suspension'], { message: 'must be revocation or suspension' }) },
+        overrides: {
+          purpose: z.enum(['revocation', 'suspension'], { message: 'must be revocation or suspension' }),
+        },
       }),
       'owned = 1',
     ),

@@ -611,44 +611,56 @@ interface ListState {
   signer?: Uint8Array
 }
 
-// Verifying a list means canonicalizing it and inflating 16 KB: do it once per held list object.
+// Verifying a list means canonicalizing it and inflating 16 KB: do it once per held list object, and
+// once per list content, since callers (an installation verifying badge after badge) read their held
+// lists afresh for every credential. Keyed by the whole JSON, so a list altered in any byte is
+// verified anew; the result depends on nothing else (dates are compared by the caller).
 const listCache = new WeakMap<object, Promise<ListState>>()
+const listCacheByContent = new Map<string, Promise<ListState>>()
+const LIST_CACHE_LIMIT = 32
 
 function listState(list: Obj): Promise<ListState> {
   let p = listCache.get(list)
+  if (p) return p
+  const content = JSON.stringify(list)
+  p = listCacheByContent.get(content)
   if (!p) {
-    p = (async (): Promise<ListState> => {
-      const types = Array.isArray(list.type) ? list.type : [list.type]
-      if (!types.includes('BitstringStatusListCredential'))
-        return { ok: false, reason: 'the held list is not a BitstringStatusListCredential' }
-      const issuer = issuerIdOf(list)
-      const proof = await verifyDocumentProof(list)
-      if (!proof.ok) return { ok: false, reason: `the status list's signature is invalid: ${proof.reason}` }
-      if (proof.key.controller !== issuer)
-        return {
-          ok: false,
-          reason: `the status list is signed by ${proof.key.controller}, not its issuer ${String(issuer)}`,
-        }
-      const subject = isObj(list.credentialSubject) ? list.credentialSubject : {}
-      let bits: Uint8Array
-      try {
-        bits = await decodeBitstring(subject.encodedList as string)
-      } catch (e) {
-        return { ok: false, reason: messageOf(e) }
-      }
-      return {
-        ok: true,
-        issuer,
-        signer: proof.key.publicKey,
-        bits,
-        purpose: subject.statusPurpose,
-        validFrom: typeof list.validFrom === 'string' ? list.validFrom : undefined,
-        validUntil: parseDateTimeZ(list.validUntil),
-      }
-    })()
-    listCache.set(list, p)
+    p = verifiedListState(list)
+    listCacheByContent.set(content, p)
+    if (listCacheByContent.size > LIST_CACHE_LIMIT) listCacheByContent.delete(listCacheByContent.keys().next().value!)
   }
+  listCache.set(list, p)
   return p
+}
+
+async function verifiedListState(list: Obj): Promise<ListState> {
+    const types = Array.isArray(list.type) ? list.type : [list.type]
+    if (!types.includes('BitstringStatusListCredential'))
+      return { ok: false, reason: 'the held list is not a BitstringStatusListCredential' }
+    const issuer = issuerIdOf(list)
+    const proof = await verifyDocumentProof(list)
+    if (!proof.ok) return { ok: false, reason: `the status list's signature is invalid: ${proof.reason}` }
+    if (proof.key.controller !== issuer)
+      return {
+        ok: false,
+        reason: `the status list is signed by ${proof.key.controller}, not its issuer ${String(issuer)}`,
+      }
+    const subject = isObj(list.credentialSubject) ? list.credentialSubject : {}
+    let bits: Uint8Array
+    try {
+      bits = await decodeBitstring(subject.encodedList as string)
+    } catch (e) {
+      return { ok: false, reason: messageOf(e) }
+    }
+    return {
+      ok: true,
+      issuer,
+      signer: proof.key.publicKey,
+      bits,
+      purpose: subject.statusPurpose,
+      validFrom: typeof list.validFrom === 'string' ? list.validFrom : undefined,
+      validUntil: parseDateTimeZ(list.validUntil),
+    }
 }
 
 /** `signerKey`: the Ed25519 key that signed the credential, if it was a Data Integrity proof. */

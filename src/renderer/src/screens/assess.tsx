@@ -1,7 +1,166 @@
-import type { ReactNode } from 'react'
-import { PlaceholderScreen } from '../components/placeholder'
+import { useEffect, useState, type ReactNode } from 'react'
+import { useTranslation } from 'react-i18next'
+import type { AssessmentDetail } from '../../../contract/ops/assessments'
+import { api } from '../api'
+import { Button } from '../components/button'
+import { ErrorBanner } from '../components/error-banner'
+import { asTesseraError } from '../components/form-errors'
+import { Screen } from '../components/screen'
+import { useOp } from '../hooks/use-op'
+import { AssessDraft } from './assess/assess-draft'
+import { AssessSetup } from './assess/assess-setup'
+import './assess/assess.css'
 
-/** Assess: not built yet (see the text of `screens.assess.body` in i18n/en.json for what goes here). */
+const CURRENT_KEY = 'tessera.assess.current'
+
+const remember = (id: string | null): void => {
+  try {
+    if (id) localStorage.setItem(CURRENT_KEY, id)
+    else localStorage.removeItem(CURRENT_KEY)
+  } catch {
+    // storage unavailable: the drafts list still lets the user resume
+  }
+}
+const remembered = (): string | null => {
+  try {
+    return localStorage.getItem(CURRENT_KEY)
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Assess: start a draft (learner, rubric, assessor, date, place), score it criterion by criterion
+ * with autosave, attach evidence, review the computed outcome and sign off. The open draft is
+ * remembered on this computer, so a reload (or a crash) comes back to it.
+ */
 export default function AssessScreen(): ReactNode {
-  return <PlaceholderScreen screen="assess" />
+  const { t } = useTranslation()
+  const [current, setCurrent] = useState<AssessmentDetail | null>(null)
+  const [opening, setOpening] = useState(() => remembered() !== null)
+  const [error, setError] = useState<ReturnType<typeof asTesseraError> | null>(null)
+
+  const open = (id: string): void => {
+    setOpening(true)
+    setError(null)
+    api.call('assessments.get', { id }).then(
+      (a) => {
+        setCurrent(a)
+        remember(a.id)
+        setOpening(false)
+      },
+      (e: unknown) => {
+        remember(null)
+        setError(asTesseraError(e))
+        setOpening(false)
+      },
+    )
+  }
+
+  useEffect(() => {
+    const id = remembered()
+    if (id) open(id)
+  }, [])
+
+  return (
+    <Screen title={t('assess.title')} intro={t('assess.intro')}>
+      <ErrorBanner error={error} />
+      {opening ? (
+        <p className="loading" role="status">
+          {t('assess.opening')}
+        </p>
+      ) : current ? (
+        <AssessDraft
+          key={current.id}
+          initial={current}
+          onClose={() => {
+            remember(null)
+            setCurrent(null)
+          }}
+        />
+      ) : (
+        <>
+          <AssessSetup
+            onCreated={(a) => {
+              remember(a.id)
+              setCurrent(a)
+            }}
+          />
+          <RecentAssessments onOpen={open} />
+        </>
+      )}
+    </Screen>
+  )
+}
+
+function RecentAssessments({ onOpen }: { onOpen: (id: string) => void }): ReactNode {
+  const { t } = useTranslation()
+  const [drafts] = useOp('assessments.list', { state: 'draft', limit: 50, offset: 0 })
+  const [finalized] = useOp('assessments.list', { state: 'finalized', limit: 10, offset: 0 })
+  const section = (
+    id: string,
+    title: string,
+    empty: string,
+    state: typeof drafts,
+  ): ReactNode => (
+    <section className="card" aria-labelledby={id}>
+      <h2 id={id} className="section-title">
+        {title}
+      </h2>
+      {state.status === 'loading' ? (
+        <p className="muted">{t('assess.loading')}</p>
+      ) : state.status === 'error' ? (
+        <p className="field-error">{state.error.message}</p>
+      ) : state.value.items.length === 0 ? (
+        <p className="muted">{empty}</p>
+      ) : (
+        <div className="table-scroll">
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">{t('assess.learner')}</th>
+                <th scope="col">{t('assess.rubric')}</th>
+                <th scope="col">{t('assess.date')}</th>
+                <th scope="col">{t('assess.result')}</th>
+                <th scope="col">
+                  <span className="visually-hidden">{t('assess.actions')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {state.value.items.map((x) => (
+                <tr key={x.id}>
+                  <td>
+                    <bdi dir="auto">{x.learnerName}</bdi>
+                  </td>
+                  <td>
+                    <bdi dir="auto">{x.rubricName}</bdi>
+                  </td>
+                  <td>{x.assessedOn}</td>
+                  <td>
+                    {x.passed === null
+                      ? t('assess.statusDraft')
+                      : x.passed
+                        ? t('assess.pass')
+                        : t('assess.fail')}
+                  </td>
+                  <td>
+                    <Button onClick={() => onOpen(x.id)} aria-label={t('assess.openFor', { name: x.learnerName })}>
+                      {x.state === 'draft' ? t('assess.resume') : t('assess.open')}
+                    </Button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  )
+  return (
+    <>
+      {section('assess-drafts', t('assess.drafts'), t('assess.noDrafts'), drafts)}
+      {section('assess-finalized', t('assess.recentFinalized'), t('assess.noFinalized'), finalized)}
+    </>
+  )
 }

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react'
+import { lazy, Suspense, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { api } from '../api'
 import { dataUrlOf } from '../components/image-picker'
@@ -7,11 +7,16 @@ import { emptyOrganization, OrganizationForm } from '../components/organization-
 import { Screen } from '../components/screen'
 import { useToast } from '../components/toast'
 import { Link, markNavigated } from '../router'
-import { useReadyStatus, useStatus, type SystemStatus } from '../status'
+import { useOp } from '../hooks/use-op'
+import { useReadyStatus, useStatus } from '../status'
+import './start.css'
+
+/** recharts is large: the charts are their own chunk, loaded after the counts are on screen. */
+const DashboardCharts = lazy(() => import('./dashboard-charts'))
 
 /**
  * Start: first-run setup until the organization exists (`system.init`), then the dashboard
- * (`system.status` counts; charts come later).
+ * (`system.status` counts at once, then `dashboard.summary`, `sync.status` and the charts).
  */
 export default function StartScreen(): ReactNode {
   const { current } = useStatus()
@@ -42,12 +47,13 @@ function SetupView(): ReactNode {
   )
 }
 
-const COUNTS: { key: keyof SystemStatus['counts']; to: string }[] = [
+type CountKey = 'learners' | 'draftsWaiting' | 'assessmentsThisWeek' | 'credentialsIssued' | 'unsynced'
+const COUNTS: { key: CountKey; to: string }[] = [
   { key: 'learners', to: '/learners' },
-  { key: 'rubrics', to: '/rubrics' },
-  { key: 'assessments', to: '/assess' },
-  { key: 'drafts', to: '/assess' },
-  { key: 'assessors', to: '/settings' },
+  { key: 'draftsWaiting', to: '/assess' },
+  { key: 'assessmentsThisWeek', to: '/assess' },
+  { key: 'credentialsIssued', to: '/credentials' },
+  { key: 'unsynced', to: '/sync' },
 ]
 
 function Dashboard(): ReactNode {
@@ -55,6 +61,17 @@ function Dashboard(): ReactNode {
   const { status } = useReadyStatus()
   const org = status.organization
   const number = new Intl.NumberFormat(i18n.language)
+  const [summary, reloadSummary] = useOp('dashboard.summary', {})
+  const [sync] = useOp('sync.status', {})
+  const value = (key: CountKey): number | null => {
+    if (key === 'learners')
+      return summary.status === 'ok' ? summary.value.counts.learners : status.counts.learners
+    if (key === 'draftsWaiting')
+      return summary.status === 'ok' ? summary.value.counts.draftsWaiting : status.counts.drafts
+    if (key === 'unsynced') return sync.status === 'ok' ? sync.value.unacknowledged.total : null
+    return summary.status === 'ok' ? summary.value.counts[key] : null
+  }
+  const formatCount = (n: number | null): string => (n === null ? '…' : number.format(n))
   return (
     <Screen title={t('dashboard.title')} intro={org ? t('dashboard.welcome', { name: org.name }) : undefined}>
       {org && (
@@ -93,12 +110,33 @@ function Dashboard(): ReactNode {
           {COUNTS.map((c) => (
             <li key={c.key}>
               <Link to={c.to} className="stat" data-count={c.key}>
-                <span className="stat-value">{number.format(status.counts[c.key])}</span>
-                <span className="stat-label">{t(`dashboard.counts.${c.key}`)}</span>
+                <span className="stat-value">{formatCount(value(c.key))}</span>
+                <span className="stat-label">{t(`start.counts.${c.key}`)}</span>
               </Link>
             </li>
           ))}
         </ul>
+      </section>
+      <section aria-labelledby="results-heading" className="dashboard-results">
+        <h2 id="results-heading" className="section-title">
+          {t('start.results')}
+        </h2>
+        {summary.status === 'loading' && <p className="muted">{t('start.loading')}</p>}
+        {summary.status === 'error' && (
+          <div className="error-banner" role="alert">
+            <p className="error-banner-message">
+              {t('start.loadFailed', { message: summary.error.message })}
+            </p>
+            <button type="button" className="btn btn-secondary" onClick={reloadSummary}>
+              {t('common.retry')}
+            </button>
+          </div>
+        )}
+        {summary.status === 'ok' && (
+          <Suspense fallback={<p className="muted">{t('start.loadingCharts')}</p>}>
+            <DashboardCharts summary={summary.value} />
+          </Suspense>
+        )}
       </section>
       <section aria-labelledby="next-heading">
         <h2 id="next-heading" className="section-title">
@@ -124,7 +162,6 @@ function Dashboard(): ReactNode {
             </Link>
           </li>
         </ul>
-        <p className="muted">{t('dashboard.chartsLater')}</p>
       </section>
     </Screen>
   )

@@ -1,0 +1,137 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { chromium, type Browser } from '@playwright/test'
+import { copyDatabase, repoRoot } from '../data/cache'
+import { BENCH_PASSPHRASE } from '../data/fixture'
+import { stats } from '../harness'
+import type { BenchCase } from './context'
+import { buildRenderer } from './renderer-build'
+
+/**
+ * Browser mode from a person's point of view: `tessera serve` is started on the large database
+ * (the real CLI, in a new process) while the browser is already open; the time runs until the first
+ * screen is usable: the Start heading shown with the number of learners from the database.
+ * Each run uses a fresh browser context (empty HTTP cache): the first start of the day.
+ * No baseline in the issue; the two halves (server up, page usable) are reported separately.
+ */
+
+const URL_PATTERN = /http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+/
+
+function startServe(dbFile: string, rendererDir: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['bin/tessera.mjs', '--db', dbFile, 'serve', '--port', '0', '--no-open'], {
+    cwd: repoRoot,
+    env: { ...process.env, TESSERA_PASSPHRASE: BENCH_PASSPHRASE, TESSERA_RENDERER_DIR: rendererDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`tessera serve printed no address within 60 s:\n${out}`)), 60_000)
+    const seen = (d: Buffer): void => {
+      out += d.toString()
+      const m = URL_PATTERN.exec(out)
+      if (m) {
+        clearTimeout(timer)
+        resolve({ child, url: m[0] })
+      }
+    }
+    child.stdout.on('data', seen)
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()))
+    child.on('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`tessera serve exited with ${code}:\n${out}`))
+    })
+  })
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve()
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
+    child.once('exit', () => {
+      clearTimeout(timer)
+      resolve()
+    })
+    child.kill('SIGINT')
+  })
+}
+
+export const browserStartCase: BenchCase = {
+  id: 'browser-start',
+  async run(ctx) {
+    const rendererDir = await buildRenderer(path.join(ctx.workDir, 'renderer'))
+    const fixture = await ctx.large()
+    const dbFile = path.join(ctx.workDir, 'browser.db')
+    copyDatabase(fixture.dbFile, dbFile)
+    const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+    if (!fs.existsSync(executablePath)) throw new Error(`no Chromium at ${executablePath} (set CHROMIUM_PATH)`)
+    const browser: Browser = await chromium.launch({
+      executablePath,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-extensions'],
+    })
+    const total: number[] = []
+    const serverUp: number[] = []
+    const pageUsable: number[] = []
+    const dashboardDone: number[] = []
+    try {
+      const runs = ctx.config.browser.runs
+      for (let i = -1; i < runs; i++) {
+        const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+        const page = await context.newPage()
+        const t0 = performance.now()
+        const { child, url } = await startServe(dbFile, rendererDir)
+        try {
+          const t1 = performance.now()
+          await page.goto(url)
+          await page.getByRole('heading', { level: 1 }).first().waitFor({ state: 'visible', timeout: 60_000 })
+          await page.waitForFunction(
+            () => /\d/.test(document.querySelector('[data-count="learners"] .stat-value')?.textContent ?? ''),
+            undefined,
+            { timeout: 60_000 },
+          )
+          const t2 = performance.now()
+          // Everything on the dashboard loaded (counts from dashboard.summary and sync.status).
+          await page.waitForFunction(
+            () => {
+              const values = [...document.querySelectorAll('.stat-value')].map((e) => e.textContent ?? '')
+              return values.length > 0 && values.every((v) => /\d/.test(v))
+            },
+            undefined,
+            { timeout: 60_000 },
+          )
+          const t3 = performance.now()
+          if (i >= 0) {
+            total.push(t2 - t0)
+            serverUp.push(t1 - t0)
+            pageUsable.push(t2 - t1)
+            dashboardDone.push(t3 - t0)
+          }
+        } finally {
+          await stop(child)
+          await context.close()
+        }
+      }
+    } finally {
+      await browser.close()
+    }
+    const s = stats(total)
+    return [
+      {
+        id: 'browser-start',
+        name: 'browser mode: first screen usable after start',
+        unit: 'ms',
+        target: '< 1.5 s',
+        value: s.median,
+        stats: s,
+        met: s.median < 1500,
+        params: { learners: fixture.result.counts.learner ?? 0, runs: total.length },
+        extra: {
+          'serve started (address printed) median ms': stats(serverUp).median,
+          'page usable after goto median ms': stats(pageUsable).median,
+          'whole dashboard loaded median ms': stats(dashboardDone).median,
+        },
+      },
+    ]
+  },
+}

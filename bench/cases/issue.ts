@@ -1,0 +1,140 @@
+import PDFDocument from 'pdfkit'
+import { canonicalize } from '../../src/core/credentials/canonicalize'
+import { DEFAULT_FONT_KEY, pdfFontSource } from '../../src/core/pdf/fonts'
+import { collectGarbage, ratioOf, stats, type CaseResult } from '../harness'
+import { openLargeCopy, type BenchCase } from './context'
+
+/**
+ * `credentials.issue` with the PDF, one assessment after another, as a trainer does after a session:
+ * the Open Badge built from the stored records, its Data Integrity proof (RDFC-1.0 + Ed25519), the
+ * VC-JWT, the QR token, the status list slot, the row and its audit entry, then the artefacts a person
+ * saves (pretty JSON, baked PNG, PDF certificate). Baseline, per credential: the same two JSON-LD
+ * canonicalizations the proof needs (document and proof options) and one pdfkit page with the same
+ * font, which is the least work that could produce a signed badge and a printable page.
+ *
+ * Memory is measured on the same batch: the process's peak RSS, and the heap after a full garbage
+ * collection at ten points of the batch, whose trend must be flat (nothing kept per credential).
+ */
+
+async function onePdfPage(name: string, achievement: string): Promise<number> {
+  const doc = new PDFDocument({
+    size: 'A4',
+    layout: 'landscape',
+    margin: 0,
+    font: pdfFontSource(DEFAULT_FONT_KEY) as unknown as string,
+  })
+  const chunks: Buffer[] = []
+  const done = new Promise<void>((resolve) => doc.on('end', resolve))
+  doc.on('data', (c: Buffer) => chunks.push(c))
+  doc.fontSize(30).text(name, 58, 200)
+  doc.fontSize(17).text(achievement, 58, 260)
+  doc.end()
+  await done
+  return Buffer.concat(chunks).length
+}
+
+type Json = Record<string, unknown>
+
+export async function canonicalizeLikeTheProof(credentialJson: string): Promise<void> {
+  const { proof, ...unsecured } = JSON.parse(credentialJson) as Json
+  const { proofValue: _v, ...options } = (proof as Json[])[0]!
+  await canonicalize({ ...options, '@context': unsecured['@context'] })
+  await canonicalize(unsecured)
+}
+
+/** Least-squares slope of y over x. */
+function slope(points: [number, number][]): number {
+  const n = points.length
+  if (n < 2) return 0
+  const mx = points.reduce((s, [x]) => s + x, 0) / n
+  const my = points.reduce((s, [, y]) => s + y, 0) / n
+  const sxy = points.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0)
+  const sxx = points.reduce((s, [x]) => s + (x - mx) ** 2, 0)
+  return sxx === 0 ? 0 : sxy / sxx
+}
+
+const MB = 1024 * 1024
+
+export const issueCase: BenchCase = {
+  id: 'issue',
+  async run(ctx) {
+    const fixture = await ctx.large()
+    const batch = Math.min(ctx.config.issue.batch, fixture.result.issuable.length - 1)
+    const { t } = await openLargeCopy(ctx, 'issue')
+    try {
+      const ids = fixture.result.issuable
+      // Warm-up (one credential): unlocks the keys (scrypt, once per session) and loads fonts and contexts.
+      await t.call('credentials.issue', { assessmentId: ids[batch]!, withPdf: true })
+      collectGarbage()
+      const rssStart = process.memoryUsage().rss
+      const samples: number[] = []
+      const baseline: number[] = []
+      const heapPoints: [number, number][] = []
+      const rssPoints: [number, number][] = []
+      const every = Math.max(1, Math.floor(batch / 10))
+      let bytes = 0
+      for (let i = 0; i < batch; i++) {
+        let t0 = performance.now()
+        const r = await t.call('credentials.issue', { assessmentId: ids[i]!, withPdf: true })
+        samples.push(performance.now() - t0)
+        if (!r.created || !r.artefacts.pdfBase64) throw new Error(`no new credential for ${ids[i]}`)
+        bytes += r.artefacts.json.length + r.artefacts.jwt.length + r.artefacts.pngBase64.length + r.artefacts.pdfBase64.length
+        t0 = performance.now()
+        await canonicalizeLikeTheProof(r.artefacts.json)
+        await onePdfPage(r.credential.learnerName, r.credential.achievementName)
+        baseline.push(performance.now() - t0)
+        if ((i + 1) % every === 0) {
+          collectGarbage()
+          const m = process.memoryUsage()
+          heapPoints.push([i + 1, m.heapUsed])
+          rssPoints.push([i + 1, m.rss])
+        }
+      }
+      const s = stats(samples)
+      const b = stats(baseline)
+      const seconds = samples.reduce((x, y) => x + y, 0) / 1000
+      const perSecond = batch / seconds
+      const peakRssMb = (process.resourceUsage().maxRSS * 1024) / MB
+      // The first tenth still fills caches (statement cache, page cache): the trend is taken after it.
+      const heapPerCredentialKb = slope(heapPoints.slice(1)) / 1024
+      const rssPerCredentialKb = slope(rssPoints.slice(1)) / 1024
+      const flat = heapPerCredentialKb < 10
+      const ratio = ratioOf(s, b)
+      const results: CaseResult[] = [
+        {
+          id: 'issue',
+          name: `issue credentials (JSON+JWT+PNG+PDF), batch of ${batch}`,
+          unit: 'per_second',
+          target: '>= 20/s, ratio <= 1.3',
+          value: perSecond,
+          stats: s,
+          baseline: b,
+          ratio,
+          met: perSecond >= 20 && ratio <= 1.3,
+          params: { batch },
+          extra: { 'artefact MB': bytes / MB, 'baseline per second': 1000 / b.median },
+        },
+        {
+          id: 'issue-memory',
+          name: `peak memory issuing ${batch} credentials`,
+          unit: 'MB',
+          target: '< 400 MB, flat',
+          value: peakRssMb,
+          met: peakRssMb < 400 && flat,
+          params: { batch },
+          extra: {
+            'RSS at start MB': rssStart / MB,
+            'RSS at end MB': (rssPoints.at(-1)?.[1] ?? 0) / MB,
+            'heap after GC, KB per credential': heapPerCredentialKb,
+            'RSS, KB per credential': rssPerCredentialKb,
+            'heap after GC at end MB': (heapPoints.at(-1)?.[1] ?? 0) / MB,
+          },
+          note: flat ? undefined : 'the heap grows with every credential issued',
+        },
+      ]
+      return results
+    } finally {
+      t.close()
+    }
+  },
+}

@@ -1,0 +1,124 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import AxeBuilder from '@axe-core/playwright'
+import type { Page } from '@playwright/test'
+import { test, expect, type TesseraServer } from './fixtures'
+import { callOp } from './helpers/call-op'
+import { AppPage } from './pages/app-page'
+
+const EXAMPLE = path.join(
+  import.meta.dirname,
+  '..',
+  '..',
+  'resources',
+  'examples',
+  'forklift-operation.rubric.json',
+)
+
+async function expectNoSeriousViolations(page: Page): Promise<void> {
+  const r = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
+    .analyze()
+  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+  expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([])
+}
+
+test('create a rubric in the editor, fix a cell error, edit in place, then a new version once used', async ({
+  app: page,
+  server,
+}, testInfo) => {
+  const ui = new AppPage(page)
+  await ui.setUp({ name: 'Northside Skills Trust' })
+  await ui.open('rubrics')
+  await page.getByRole('button', { name: 'New rubric' }).click()
+  await page.getByLabel('Achievement name').fill('Safe ladder use')
+  await page.getByLabel('Criterion 1: title', { exact: true }).fill('Inspects the ladder')
+  await page.getByRole('button', { name: 'Add a criterion' }).click()
+  await page.getByLabel('Criterion 1, level 2: points').fill('-1')
+  await page.getByLabel('Criterion 2: title', { exact: true }).fill('Three points of contact')
+  await page.getByLabel('Criterion 2 is critical').check()
+  await page.getByRole('button', { name: 'Add a level' }).click()
+  await page.getByLabel('Criterion 1, level 4: label').fill('Outstanding')
+  await page.getByLabel('Criterion 2, level 4: label').fill('Outstanding')
+  // The live preview follows the grid.
+  await expect(page.locator('.rubric-preview')).toContainText('Three points of contact')
+  await page.getByRole('button', { name: 'Save rubric' }).click()
+  // The error is placed on its cell.
+  await expect(page.locator('#c0-l1-points-error')).toBeVisible()
+  await expect(page.getByLabel('Criterion 1, level 2: points')).toHaveAttribute('aria-invalid', 'true')
+  await expect(page.locator('.error-banner')).toContainText('Criterion 1 › Level 2 › points')
+  await page.screenshot({ path: testInfo.outputPath('rubric-editor-error.png'), fullPage: true })
+  await page.getByLabel('Criterion 1, level 2: points').fill('1')
+  await page.getByRole('button', { name: 'Save rubric' }).click()
+  await expect(page.getByRole('heading', { level: 2, name: 'Safe ladder use' })).toBeVisible()
+  await expect(page.getByTestId('rubric-versions').locator('li.version-item')).toHaveCount(1)
+
+  // Unused: edited in place, still one version.
+  await page.getByRole('button', { name: 'Edit', exact: true }).click()
+  await page.getByLabel('Criterion 1: weight').fill('2')
+  await page.getByRole('button', { name: 'Save rubric' }).click()
+  await expect(page.getByText(/changed in place/).first()).toBeVisible()
+  await expect(page.getByTestId('rubric-versions').locator('li.version-item')).toHaveCount(1)
+
+  // Used for scoring: the next edit makes version 2, with what changed.
+  const [rubric] = await callOp(server, 'rubrics.list', {})
+  const learner = await callOp(server, 'learners.add', { givenName: 'Amina', familyName: 'Diallo' })
+  const assessor = await callOp(server, 'assessors.add', { name: 'R. Okafor' })
+  await callOp(server, 'assessments.create', {
+    learnerId: learner.id,
+    rubricId: rubric.id,
+    assessorId: assessor.id,
+    assessedOn: '2026-03-14',
+  })
+  await page.getByRole('button', { name: 'Edit', exact: true }).click()
+  await page.getByLabel('Criterion 2: title', { exact: true }).fill('Keeps three points of contact')
+  await page.getByLabel('Change note').fill('Clearer wording')
+  await page.getByRole('button', { name: 'Save rubric' }).click()
+  const versions = page.getByTestId('rubric-versions').locator('li.version-item')
+  await expect(versions).toHaveCount(2)
+  await expect(versions.first()).toContainText('Version 2')
+  await expect(versions.first()).toContainText('Clearer wording')
+  await expect(versions.first().locator('.change-list')).toContainText('Keeps three points of contact')
+  await page.screenshot({ path: testInfo.outputPath('rubric-versions.png'), fullPage: true })
+})
+
+test('import an example rubric file and export it again', async ({ app: page }, testInfo) => {
+  const ui = new AppPage(page)
+  await ui.setUp({ name: 'Northside Skills Trust' })
+  await ui.open('rubrics')
+  await page.locator('#rubric-import').setInputFiles(EXAMPLE)
+  await expect(page.getByTestId('rubric-versions')).toBeVisible()
+  await page.getByRole('button', { name: 'Back to the list' }).click()
+  await expect(page.getByTestId('rubric-list').locator('tbody tr')).toHaveCount(1)
+  const download = page.waitForEvent('download')
+  await page
+    .getByTestId('rubric-list')
+    .getByRole('button', { name: /^Export/ })
+    .click()
+  const file = await download
+  expect(file.suggestedFilename()).toMatch(/\.rubric\.json$/)
+  const saved = testInfo.outputPath(file.suggestedFilename())
+  await file.saveAs(saved)
+  const exported = JSON.parse(fs.readFileSync(saved, 'utf8'))
+  const original = JSON.parse(fs.readFileSync(EXAMPLE, 'utf8'))
+  expect(exported.achievement.name).toBe(original.achievement.name)
+  expect(exported.criteria?.length ?? exported.content?.criteria?.length).toBeGreaterThan(0)
+})
+
+for (const lang of ['en', 'ar'] as const) {
+  test(`rubric screens have no serious accessibility violations (${lang})`, async ({ app: page }) => {
+    const ui = new AppPage(page)
+    await ui.setUp({ name: 'Northside Skills Trust' })
+    if (lang === 'ar') {
+      await page.evaluate("localStorage.setItem('tessera.language', 'ar')")
+      await page.reload()
+    }
+    await ui.navLink('rubrics').click()
+    await page.locator('#rubric-import').setInputFiles(EXAMPLE)
+    await expect(page.getByTestId('rubric-versions')).toBeVisible()
+    await expectNoSeriousViolations(page)
+    await page.locator('.rubric-show .btn-primary').click() // Edit
+    await expect(page.locator('.rubric-editor')).toBeVisible()
+    await expectNoSeriousViolations(page)
+  })
+}
