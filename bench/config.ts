@@ -25,7 +25,8 @@ const common = {
   draftShare: 0.04,
   voidShare: 0.02,
   correctionShare: 0.01,
-  evidenceShare: 0.02,
+  // A few hundred photos, clips and scans (hundreds of KB to MB each): a database of some 500 MB.
+  evidenceShare: 0.003,
   evidenceScale: 1,
   learnerEditShare: 0.03,
   from: '2022-01-10',

@@ -15,7 +15,7 @@ import { openLargeCopy, type BenchCase } from './context'
 
 type Json = Record<string, unknown>
 
-async function rawVerify(text: string): Promise<boolean> {
+export async function rawVerify(text: string): Promise<boolean> {
   const { proof, ...unsecured } = JSON.parse(text) as Json
   const { proofValue, ...options } = (proof as Json[])[0]!
   const [canonProof, canonDoc] = await Promise.all([

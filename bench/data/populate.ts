@@ -51,7 +51,6 @@ export interface PopulateResult {
   completeDrafts: string[]
   /** Finalized, passed, not voided and not corrected: a credential may be issued for each. */
   issuable: string[]
-  learnerIds: string[]
 }
 
 const DAY = 86_400_000
@@ -438,5 +437,5 @@ export function populate(t: Tessera, params: PopulateParams): PopulateResult {
     }
   })()
 
-  return { counts, completeDrafts, issuable: [...issuable], learnerIds: learners.map((l) => l.id) }
+  return { counts, completeDrafts, issuable: [...issuable] }
 }

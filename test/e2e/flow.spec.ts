@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { Page, TestInfo } from '@playwright/test'
 import { test, expect } from './fixtures'
-import { callApi } from './helpers/api'
+import { callApi, seriousAxeFindings } from './helpers/api'
 import { AppPage, type ScreenKey } from './pages/app-page'
 
 const files = path.join(import.meta.dirname, 'files')
@@ -75,12 +75,14 @@ test('the whole flow of a new user: setup, learners, rubric, assess, issue, veri
   await expect(page.getByText('“logo.png” was added.')).toBeVisible()
   await expect(page.getByRole('status').filter({ hasText: /Saved at/ })).toBeVisible()
   await shoot(page, testInfo, 'assess-scoring')
+  expect(await seriousAxeFindings(page)).toEqual([])
   await page.reload()
   await expect(page.getByRole('heading', { name: /Safety and PPE/ })).toBeVisible()
   await expect(page.getByRole('radio', { name: /Safe.*Full PPE/ })).toBeChecked()
   await page.getByRole('button', { name: '2. Review and sign off' }).click()
   await expect(page.locator('.assess-verdict')).toHaveText(/PASS/)
   await shoot(page, testInfo, 'assess-review')
+  expect(await seriousAxeFindings(page)).toEqual([])
   await page.getByRole('button', { name: 'Sign off and finalize' }).click()
   await page.getByRole('button', { name: 'Sign off as Grace Okafor' }).click()
   await expect(page.getByText(/Signed off by Grace Okafor/)).toBeVisible()
@@ -93,6 +95,7 @@ test('the whole flow of a new user: setup, learners, rubric, assess, issue, veri
   await expect(page.getByRole('heading', { level: 2, name: /Amina Diallo — Fillet welding/ })).toBeVisible()
   await expect(page.locator('iframe.cred-pdf')).toBeVisible()
   await shoot(page, testInfo, 'credentials')
+  expect(await seriousAxeFindings(page)).toEqual([])
 
   const pdf = await saveDownload(page, testInfo, 'Save the PDF certificate')
   expect(fs.readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-')
@@ -128,6 +131,7 @@ test('the whole flow of a new user: setup, learners, rubric, assess, issue, veri
   await expect(page.getByRole('heading', { level: 2, name: /Not verified — revoked/ })).toBeVisible()
   await expect(page.locator('.verify-check-failed').filter({ hasText: 'Revocation status' })).toBeVisible()
   await shoot(page, testInfo, 'verify-revoked')
+  expect(await seriousAxeFindings(page)).toEqual([])
 
   const stored = await callApi(server, 'credentials.list', { limit: 10, offset: 0 })
   expect(stored.items).toHaveLength(1)

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
-import { Kysely, SqliteDialect } from 'kysely'
+import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely'
 import { acquireWriteLock } from './lock'
 import { migrate, schemaTooNew, schemaVersionOf } from './migrate'
 import { migrations } from './migrations'
@@ -80,7 +80,7 @@ export function openDatabase(opts: OpenOptions): TesseraDatabase {
 }
 
 function wrap(file: string, sqlite: Database.Database, readonly: boolean, release: () => void): TesseraDatabase {
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) })
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
   let closed = false
   return {
     file,
@@ -94,6 +94,29 @@ function wrap(file: string, sqlite: Database.Database, readonly: boolean, releas
       if (!readonly) sqlite.pragma('wal_checkpoint(TRUNCATE)')
       sqlite.close()
       release()
+    },
+  }
+}
+
+const STATEMENT_CACHE_LIMIT = 500
+
+/**
+ * kysely prepares every query anew; preparing costs about as much as running a small indexed query,
+ * so the services' statements are kept prepared (by SQL text, least recently used dropped beyond a
+ * bound: generated `IN (?, ?, …)` lists vary). Safe because kysely runs one query at a time on this
+ * connection and reads results fully (`all`/`run`); nothing here streams with `iterate`.
+ */
+function withStatementCache(sqlite: Database.Database): SqliteDatabase {
+  const prepared = new Map<string, Database.Statement>()
+  return {
+    close: () => sqlite.close(),
+    prepare(sql) {
+      let stmt = prepared.get(sql)
+      if (stmt) prepared.delete(sql)
+      else stmt = sqlite.prepare(sql)
+      prepared.set(sql, stmt)
+      if (prepared.size > STATEMENT_CACHE_LIMIT) prepared.delete(prepared.keys().next().value!)
+      return stmt
     },
   }
 }

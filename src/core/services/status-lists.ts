@@ -102,16 +102,13 @@ export async function reserveStatusSlot(
   call: CallContext | undefined,
 ): Promise<{ list: ListRow; index: number }> {
   const list = await currentOwnedList(trx, ctx, call)
-  const taken = new Set(
-    (
-      await trx
-        .selectFrom('credential')
-        .select('status_index')
-        .where('status_list_id', '=', list.id)
-        .execute()
-    ).map((r) => r.status_index),
+  // Probes the UNIQUE (status_list_id, status_index) index for the few random candidates instead of
+  // loading every index taken: a list holds up to 131,072 credentials after years of issuing. Same
+  // connection as `trx` (better-sqlite3 has one), so it sees this transaction's rows.
+  const taken = ctx.database.sqlite.prepare(
+    'SELECT 1 FROM credential WHERE status_list_id = ? AND status_index = ?',
   )
-  const index = allocateStatusIndex((i) => taken.has(i), { entries: list.size })
+  const index = allocateStatusIndex((i) => taken.get(list.id, i) !== undefined, { entries: list.size })
   return { list, index }
 }
 
@@ -187,7 +184,22 @@ export async function heldStatusLists(db: Tx): Promise<HeldStatusList[]> {
     .select(['url', 'signed_json'])
     .where('signed_json', 'is not', null)
     .execute()
-  return rows.map((r) => ({ url: r.url, credential: JSON.parse(r.signed_json!) as object }))
+  return rows.map((r) => ({ url: r.url, credential: parsedList(r.signed_json!) }))
+}
+
+// One parsed object per signed copy: the verifier keeps what it checked about a list object (its
+// signature, the inflated bits), so verifying badge after badge does not re-verify the list each time.
+// Read-only for callers.
+const parsedLists = new Map<string, object>()
+
+function parsedList(json: string): object {
+  let list = parsedLists.get(json)
+  if (!list) {
+    list = JSON.parse(json) as object
+    parsedLists.set(json, list)
+    if (parsedLists.size > 32) parsedLists.delete(parsedLists.keys().next().value!)
+  }
+  return list
 }
 
 export async function toStatusListInfo(db: Tx, r: ListRow): Promise<StatusListInfo> {

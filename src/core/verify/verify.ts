@@ -627,40 +627,41 @@ function listState(list: Obj): Promise<ListState> {
   if (!p) {
     p = verifiedListState(list)
     listCacheByContent.set(content, p)
-    if (listCacheByContent.size > LIST_CACHE_LIMIT) listCacheByContent.delete(listCacheByContent.keys().next().value!)
+    if (listCacheByContent.size > LIST_CACHE_LIMIT)
+      listCacheByContent.delete(listCacheByContent.keys().next().value!)
   }
   listCache.set(list, p)
   return p
 }
 
 async function verifiedListState(list: Obj): Promise<ListState> {
-    const types = Array.isArray(list.type) ? list.type : [list.type]
-    if (!types.includes('BitstringStatusListCredential'))
-      return { ok: false, reason: 'the held list is not a BitstringStatusListCredential' }
-    const issuer = issuerIdOf(list)
-    const proof = await verifyDocumentProof(list)
-    if (!proof.ok) return { ok: false, reason: `the status list's signature is invalid: ${proof.reason}` }
-    if (proof.key.controller !== issuer)
-      return {
-        ok: false,
-        reason: `the status list is signed by ${proof.key.controller}, not its issuer ${String(issuer)}`,
-      }
-    const subject = isObj(list.credentialSubject) ? list.credentialSubject : {}
-    let bits: Uint8Array
-    try {
-      bits = await decodeBitstring(subject.encodedList as string)
-    } catch (e) {
-      return { ok: false, reason: messageOf(e) }
-    }
+  const types = Array.isArray(list.type) ? list.type : [list.type]
+  if (!types.includes('BitstringStatusListCredential'))
+    return { ok: false, reason: 'the held list is not a BitstringStatusListCredential' }
+  const issuer = issuerIdOf(list)
+  const proof = await verifyDocumentProof(list)
+  if (!proof.ok) return { ok: false, reason: `the status list's signature is invalid: ${proof.reason}` }
+  if (proof.key.controller !== issuer)
     return {
-      ok: true,
-      issuer,
-      signer: proof.key.publicKey,
-      bits,
-      purpose: subject.statusPurpose,
-      validFrom: typeof list.validFrom === 'string' ? list.validFrom : undefined,
-      validUntil: parseDateTimeZ(list.validUntil),
+      ok: false,
+      reason: `the status list is signed by ${proof.key.controller}, not its issuer ${String(issuer)}`,
     }
+  const subject = isObj(list.credentialSubject) ? list.credentialSubject : {}
+  let bits: Uint8Array
+  try {
+    bits = await decodeBitstring(subject.encodedList as string)
+  } catch (e) {
+    return { ok: false, reason: messageOf(e) }
+  }
+  return {
+    ok: true,
+    issuer,
+    signer: proof.key.publicKey,
+    bits,
+    purpose: subject.statusPurpose,
+    validFrom: typeof list.validFrom === 'string' ? list.validFrom : undefined,
+    validUntil: parseDateTimeZ(list.validUntil),
+  }
 }
 
 /** `signerKey`: the Ed25519 key that signed the credential, if it was a Data Integrity proof. */

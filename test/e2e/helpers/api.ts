@@ -20,3 +20,14 @@ export async function callApi<K extends OpName>(
   if (!body.ok) throw new Error(`${op} failed: ${body.error?.message ?? res.status}`)
   return body.value as OpOutput<K>
 }
+
+/** axe-core's serious and critical findings on the page as it is now, one line each (empty when none). */
+export async function seriousAxeFindings(page: import('@playwright/test').Page): Promise<string[]> {
+  const { default: AxeBuilder } = await import('@axe-core/playwright')
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
+    .analyze()
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+}

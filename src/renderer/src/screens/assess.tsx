@@ -97,12 +97,7 @@ function RecentAssessments({ onOpen }: { onOpen: (id: string) => void }): ReactN
   const { t } = useTranslation()
   const [drafts] = useOp('assessments.list', { state: 'draft', limit: 50, offset: 0 })
   const [finalized] = useOp('assessments.list', { state: 'finalized', limit: 10, offset: 0 })
-  const section = (
-    id: string,
-    title: string,
-    empty: string,
-    state: typeof drafts,
-  ): ReactNode => (
+  const section = (id: string, title: string, empty: string, state: typeof drafts): ReactNode => (
     <section className="card" aria-labelledby={id}>
       <h2 id={id} className="section-title">
         {title}
@@ -145,7 +140,10 @@ function RecentAssessments({ onOpen }: { onOpen: (id: string) => void }): ReactN
                         : t('assess.fail')}
                   </td>
                   <td>
-                    <Button onClick={() => onOpen(x.id)} aria-label={t('assess.openFor', { name: x.learnerName })}>
+                    <Button
+                      onClick={() => onOpen(x.id)}
+                      aria-label={t('assess.openFor', { name: x.learnerName })}
+                    >
                       {x.state === 'draft' ? t('assess.resume') : t('assess.open')}
                     </Button>
                   </td>

@@ -6,12 +6,12 @@ import type { DashboardSummary } from '../../../contract/ops/dashboard'
 /**
  * The dashboard's charts (a lazy chunk: recharts stays out of the first screen). Each chart is drawn
  * for sighted users and hidden from assistive technology; the same numbers are in a visually hidden
- * table right after it, which is what a screen reader reads. (The wrapper, not the table, is hidden: a
+ * table right after it, which is what a screen reader reads. Charts are laid out left to right in every
+ * language (recharts' mirrored axes draw their labels over the bars); the tables follow the page. (The wrapper, not the table, is hidden: a
  * table never shrinks to 1px and would widen the page.)
  */
 export default function DashboardCharts({ summary }: { summary: DashboardSummary }): ReactNode {
   const { t, i18n } = useTranslation()
-  const rtl = i18n.dir() === 'rtl'
   const number = new Intl.NumberFormat(i18n.language, { maximumFractionDigits: 1 })
   const { counts, passRates, missedCriteria } = summary
   if (counts.finalized === 0) return <p className="muted">{t('start.noResults')}</p>
@@ -36,7 +36,12 @@ export default function DashboardCharts({ summary }: { summary: DashboardSummary
         <figcaption id="pass-rate-title" className="chart-title">
           {t('start.passRateTitle')}
         </figcaption>
-        <div className="chart" aria-hidden="true" style={{ blockSize: chartHeight(passData.length) }}>
+        <div
+          className="chart"
+          dir="ltr"
+          aria-hidden="true"
+          style={{ blockSize: chartHeight(passData.length) }}
+        >
           <ResponsiveContainer width="100%" height="100%">
             <BarChart
               data={passData}
@@ -45,8 +50,8 @@ export default function DashboardCharts({ summary }: { summary: DashboardSummary
               accessibilityLayer={false}
             >
               <CartesianGrid strokeDasharray="3 3" horizontal={false} />
-              <XAxis type="number" domain={[0, 100]} unit="%" reversed={rtl} />
-              <YAxis type="category" dataKey="name" width={160} orientation={rtl ? 'right' : 'left'} />
+              <XAxis type="number" domain={[0, 100]} unit="%" />
+              <YAxis type="category" dataKey="name" width={160} />
               <Tooltip formatter={(v) => `${number.format(Number(v))} %`} />
               <Bar dataKey="rate" name={t('start.passRate')} fill="#0a58a8" isAnimationActive={false} />
             </BarChart>
@@ -84,7 +89,12 @@ export default function DashboardCharts({ summary }: { summary: DashboardSummary
           <p className="muted">{t('start.noneMissed')}</p>
         ) : (
           <>
-            <div className="chart" aria-hidden="true" style={{ blockSize: chartHeight(missData.length) }}>
+            <div
+              className="chart"
+              dir="ltr"
+              aria-hidden="true"
+              style={{ blockSize: chartHeight(missData.length) }}
+            >
               <ResponsiveContainer width="100%" height="100%">
                 <BarChart
                   data={missData}
@@ -93,8 +103,8 @@ export default function DashboardCharts({ summary }: { summary: DashboardSummary
                   accessibilityLayer={false}
                 >
                   <CartesianGrid strokeDasharray="3 3" horizontal={false} />
-                  <XAxis type="number" allowDecimals={false} reversed={rtl} />
-                  <YAxis type="category" dataKey="name" width={160} orientation={rtl ? 'right' : 'left'} />
+                  <XAxis type="number" allowDecimals={false} />
+                  <YAxis type="category" dataKey="name" width={160} />
                   <Tooltip />
                   <Bar
                     dataKey="failedMinimum"

@@ -1,4 +1,4 @@
-import { useState, type DragEvent, type ReactNode } from 'react'
+import { useEffect, useRef, useState, type DragEvent, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { OpInput, OpOutput } from '../../../contract/ops'
 import { api } from '../api'
@@ -45,7 +45,9 @@ export default function VerifyScreen(): ReactNode {
     if (!file) return
     const isPng = file.type === 'image/png' || /\.png$/i.test(file.name)
     await verify(
-      isPng ? { kind: 'png', dataBase64: await fileToBase64(file) } : { kind: 'text', text: await file.text() },
+      isPng
+        ? { kind: 'png', dataBase64: await fileToBase64(file) }
+        : { kind: 'text', text: await file.text() },
       file.name,
     )
   }
@@ -110,7 +112,10 @@ export default function VerifyScreen(): ReactNode {
                 const s = text.trim()
                 // A QR code holds a short token; anything else (JSON, a JWT, SVG) is recognised by content.
                 const looksLikeQr = !s.startsWith('{') && !s.startsWith('<') && s.split('.').length !== 3
-                void verify(looksLikeQr ? { kind: 'qr', text: s } : { kind: 'text', text: s }, t('verify.pastedText'))
+                void verify(
+                  looksLikeQr ? { kind: 'qr', text: s } : { kind: 'text', text: s },
+                  t('verify.pastedText'),
+                )
               }}
             >
               {t('verify.verifyText')}
@@ -140,7 +145,11 @@ const ICON = { passed: '✓', failed: '✗', warning: '!', skipped: '–' } as c
 
 function VerifyReport({ report, source }: { report: Report; source: string }): ReactNode {
   const { t } = useTranslation()
-  const revoked = report.checks.some((c) => c.name === 'status' && c.status === 'failed') || !!report.held?.revokedAt
+  const ref = useRef<HTMLElement>(null)
+  // On a small window the verdict is below the inputs: bring it into view when it arrives.
+  useEffect(() => ref.current?.scrollIntoView({ block: 'start' }), [report])
+  const revoked =
+    report.checks.some((c) => c.name === 'status' && c.status === 'failed') || !!report.held?.revokedAt
   const thirdParty = report.verified && report.held !== null && report.held.issuedHere === false
   const verdict = report.verified
     ? thirdParty || (report.issuer && !report.issuer.trusted)
@@ -153,6 +162,7 @@ function VerifyReport({ report, source }: { report: Report; source: string }): R
   const achievement = report.credential?.name as string | undefined
   return (
     <section
+      ref={ref}
       className={`card assess-stack verify-result ${report.verified ? 'verify-ok' : 'verify-bad'}`}
       aria-labelledby="verify-verdict"
     >

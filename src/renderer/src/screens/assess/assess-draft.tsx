@@ -15,7 +15,9 @@ type Score = AssessmentDetail['scores'][number]
 
 const isTyping = (el: EventTarget | null): boolean =>
   el instanceof HTMLElement &&
-  (el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || (el.tagName === 'INPUT' && (el as HTMLInputElement).type !== 'radio'))
+  (el.tagName === 'TEXTAREA' ||
+    el.tagName === 'SELECT' ||
+    (el.tagName === 'INPUT' && (el as HTMLInputElement).type !== 'radio'))
 
 /** Scoring a draft criterion by criterion, its evidence, the review and the sign-off. */
 export function AssessDraft({
@@ -68,7 +70,15 @@ export function AssessDraft({
   }, [index, step])
 
   const onKey = (e: KeyboardEvent): void => {
-    if (!editable || step !== 'score' || !criterion || isTyping(e.target) || e.ctrlKey || e.metaKey || e.altKey)
+    if (
+      !editable ||
+      step !== 'score' ||
+      !criterion ||
+      isTyping(e.target) ||
+      e.ctrlKey ||
+      e.metaKey ||
+      e.altKey
+    )
       return
     const digit = /^[1-9]$/.test(e.key) ? Number(e.key) : 0
     if (digit && criterion.levels[digit - 1]) {
@@ -118,7 +128,11 @@ export function AssessDraft({
           <SaveStatus state={autosave.state} editable={editable} finalized={a.state === 'finalized'} />
         </div>
         <div className="assess-row">
-          <Button variant={step === 'score' ? 'primary' : 'secondary'} aria-pressed={step === 'score'} onClick={() => setStep('score')}>
+          <Button
+            variant={step === 'score' ? 'primary' : 'secondary'}
+            aria-pressed={step === 'score'}
+            onClick={() => setStep('score')}
+          >
             {t('assess.stepScore')}
           </Button>
           <Button
@@ -266,7 +280,10 @@ export function AssessDraft({
           ) : a.state === 'finalized' ? (
             <div className="assess-row">
               <p>
-                {t('assess.finalizedBy', { name: a.finalizedBy?.name ?? a.assessor.name, at: a.finalizedAt ?? '' })}
+                {t('assess.finalizedBy', {
+                  name: a.finalizedBy?.name ?? a.assessor.name,
+                  at: a.finalizedAt ?? '',
+                })}
               </p>
               {a.outcome.passed && (
                 <Button variant="primary" onClick={() => navigate(`/credentials?assessment=${a.id}`)}>

@@ -57,7 +57,10 @@ export function AssessEvidence({ assessmentId, items, editable, onChange }: Prop
     } catch (e) {
       setMessage({
         kind: 'error',
-        text: t('assess.evidenceFailed', { name: filename, message: e instanceof Error ? e.message : String(e) }),
+        text: t('assess.evidenceFailed', {
+          name: filename,
+          message: e instanceof Error ? e.message : String(e),
+        }),
       })
     } finally {
       setBusy(false)
@@ -71,10 +74,14 @@ export function AssessEvidence({ assessmentId, items, editable, onChange }: Prop
     canvas.width = v.videoWidth
     canvas.height = v.videoHeight
     canvas.getContext('2d')?.drawImage(v, 0, 0)
-    canvas.toBlob((b) => {
-      if (b) void upload(b, `photo-${new Date().toISOString().replace(/[:.]/g, '-')}.jpg`)
-      setCamera(null)
-    }, 'image/jpeg', 0.9)
+    canvas.toBlob(
+      (b) => {
+        if (b) void upload(b, `photo-${new Date().toISOString().replace(/[:.]/g, '-')}.jpg`)
+        setCamera(null)
+      },
+      'image/jpeg',
+      0.9,
+    )
   }
 
   return (

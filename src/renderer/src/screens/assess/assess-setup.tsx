@@ -63,7 +63,12 @@ export function AssessSetup({ onCreated }: { onCreated: (a: AssessmentDetail) =>
   useEffect(() => {
     api.call('rubrics.list', {}).then(
       (r) => {
-        setRubrics(r.map((x) => ({ value: x.id, label: t('assess.rubricOption', { name: x.name, v: x.latestVersion }) })))
+        setRubrics(
+          r.map((x) => ({
+            value: x.id,
+            label: t('assess.rubricOption', { name: x.name, v: x.latestVersion }),
+          })),
+        )
         setRubricId((cur) => cur || (r[0]?.id ?? ''))
       },
       (e: unknown) => setError(asTesseraError(e)),
@@ -158,7 +163,12 @@ export function AssessSetup({ onCreated }: { onCreated: (a: AssessmentDetail) =>
             value={date}
             onChange={setDate}
           />
-          <TextField id="assess-location" label={t('assess.location')} value={location} onChange={setLocation} />
+          <TextField
+            id="assess-location"
+            label={t('assess.location')}
+            value={location}
+            onChange={setLocation}
+          />
         </div>
         <div className="form-actions">
           <Button type="submit" variant="primary" busy={busy} disabled={!learnerId || !rubricId}>

@@ -3,10 +3,7 @@ import type { OpInput, OpOutput } from '../../../../contract/ops'
 import { api } from '../../api'
 
 export type SaveState =
-  | { kind: 'idle' }
-  | { kind: 'saving' }
-  | { kind: 'saved'; at: Date }
-  | { kind: 'error'; message: string }
+  { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'; at: Date } | { kind: 'error'; message: string }
 
 type Patch = Omit<OpInput<'assessments.saveDraft'>, 'id'>
 

@@ -139,7 +139,11 @@ export function CredentialDetail({
         </dd>
       </dl>
       <div className="assess-row">
-        <Button onClick={() => files.pdfBase64 && download(`${base}.pdf`, blobOf({ base64: files.pdfBase64 }, 'application/pdf'))}>
+        <Button
+          onClick={() =>
+            files.pdfBase64 && download(`${base}.pdf`, blobOf({ base64: files.pdfBase64 }, 'application/pdf'))
+          }
+        >
           {t('credentials.savePdf')}
         </Button>
         <Button onClick={() => frame.current?.contentWindow?.print()}>{t('credentials.printPdf')}</Button>
@@ -162,7 +166,12 @@ export function CredentialDetail({
         </div>
       )}
       {pdfUrl && (
-        <iframe ref={frame} className="cred-pdf" src={pdfUrl} title={t('credentials.pdfPreview', { name: cred.learnerName })} />
+        <iframe
+          ref={frame}
+          className="cred-pdf"
+          src={pdfUrl}
+          title={t('credentials.pdfPreview', { name: cred.learnerName })}
+        />
       )}
       <Dialog
         open={dialog !== null}

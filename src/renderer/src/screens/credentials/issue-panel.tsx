@@ -42,7 +42,12 @@ export function IssuePanel({
     setBusy('one')
     setError(null)
     try {
-      const out = await api.call('credentials.issue', { assessmentId: chosen, reissue: false, withPdf: false, pageSize: 'A4' })
+      const out = await api.call('credentials.issue', {
+        assessmentId: chosen,
+        reissue: false,
+        withPdf: false,
+        pageSize: 'A4',
+      })
       onIssued(out.credential.id)
     } catch (e) {
       setError(asTesseraError(e))
@@ -102,7 +107,12 @@ export function IssuePanel({
             onChange={setAssessmentId}
           />
           <div>
-            <Button variant="primary" busy={busy === 'one'} disabled={!chosen} onClick={() => void issueOne()}>
+            <Button
+              variant="primary"
+              busy={busy === 'one'}
+              disabled={!chosen}
+              onClick={() => void issueOne()}
+            >
               {busy === 'one' ? t('credentials.issuing') : t('credentials.issueOne')}
             </Button>
           </div>
