@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type DragEvent, type ReactNode } from 'react'
+import { useState, type DragEvent, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { OpInput, OpOutput } from '../../../contract/ops'
 import { api } from '../api'
@@ -145,9 +145,6 @@ const ICON = { passed: '✓', failed: '✗', warning: '!', skipped: '–' } as c
 
 function VerifyReport({ report, source }: { report: Report; source: string }): ReactNode {
   const { t } = useTranslation()
-  const ref = useRef<HTMLElement>(null)
-  // On a small window the verdict is below the inputs: bring it into view when it arrives.
-  useEffect(() => ref.current?.scrollIntoView({ block: 'start' }), [report])
   const revoked =
     report.checks.some((c) => c.name === 'status' && c.status === 'failed') || !!report.held?.revokedAt
   const thirdParty = report.verified && report.held !== null && report.held.issuedHere === false
@@ -162,7 +159,6 @@ function VerifyReport({ report, source }: { report: Report; source: string }): R
   const achievement = report.credential?.name as string | undefined
   return (
     <section
-      ref={ref}
       className={`card assess-stack verify-result ${report.verified ? 'verify-ok' : 'verify-bad'}`}
       aria-labelledby="verify-verdict"
     >
