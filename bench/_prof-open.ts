@@ -8,12 +8,32 @@ const root = 'node_modules/.cache/tessera-bench'
 const dir = fs.readdirSync(root).find((d) => d.startsWith('large-100000-'))!
 const file = '/tmp/bx/prof/open.db'
 if (!fs.existsSync(file)) fs.copyFileSync(path.join(root, dir, 'tessera.db'), file)
-const cpu = (fn: () => unknown) => async () => { const c0 = process.cpuUsage(); const w0 = performance.now(); await fn(); const c = process.cpuUsage(c0); return [(c.user + c.system) / 1000, performance.now() - w0] }
+const cpu = (fn: () => unknown) => async () => {
+  const c0 = process.cpuUsage()
+  const w0 = performance.now()
+  await fn()
+  const c = process.cpuUsage(c0)
+  return [(c.user + c.system) / 1000, performance.now() - w0]
+}
 const steps: Record<string, () => Promise<number[]>> = {
-  rawOpenQuery: cpu(() => { const d = new Database(file); d.prepare('SELECT * FROM learner ORDER BY family_name, given_name, rowid LIMIT 50').all(); d.close() }),
-  openDatabase: cpu(() => { const d = openDatabase({ file }); d.close() }),
-  openTessera: cpu(() => { const t = openTessera({ dbFile: file, secrets: benchSecrets }); t.close() }),
-  openAndList: cpu(async () => { const t = openTessera({ dbFile: file, secrets: benchSecrets }); await t.call('learners.list', { limit: 50 }); t.close() }),
+  rawOpenQuery: cpu(() => {
+    const d = new Database(file)
+    d.prepare('SELECT * FROM learner ORDER BY family_name, given_name, rowid LIMIT 50').all()
+    d.close()
+  }),
+  openDatabase: cpu(() => {
+    const d = openDatabase({ file })
+    d.close()
+  }),
+  openTessera: cpu(() => {
+    const t = openTessera({ dbFile: file, secrets: benchSecrets })
+    t.close()
+  }),
+  openAndList: cpu(async () => {
+    const t = openTessera({ dbFile: file, secrets: benchSecrets })
+    await t.call('learners.list', { limit: 50 })
+    t.close()
+  }),
 }
 for (let round = 0; round < 2; round++)
   for (const [k, f] of Object.entries(steps)) {

@@ -13,7 +13,9 @@ const datas = []
 const jsons: string[] = []
 for (let i = 0; i < 8; i++) {
   const r = await t.call('credentials.issue', { assessmentId: manifest.issuable[i] })
-  const row = t.ctx.database.sqlite.prepare('SELECT * FROM credential WHERE id = ?').get(r.credential.id) as any
+  const row = t.ctx.database.sqlite
+    .prepare('SELECT * FROM credential WHERE id = ?')
+    .get(r.credential.id) as any
   datas.push(await certificateData(t.ctx.db, row))
   jsons.push(r.artefacts.json)
 }
@@ -26,7 +28,14 @@ for (let i = 0; i < N; i++) {
   times.push((c.user + c.system) / 1000)
 }
 times.sort((a, b) => a - b)
-console.log('pdf median', times[times.length >> 1]!.toFixed(1), 'p10', times[Math.floor(times.length/10)]!.toFixed(1), 'min', times[0]!.toFixed(1))
+console.log(
+  'pdf median',
+  times[times.length >> 1]!.toFixed(1),
+  'p10',
+  times[Math.floor(times.length / 10)]!.toFixed(1),
+  'min',
+  times[0]!.toFixed(1),
+)
 const ct: number[] = []
 for (let i = 0; i < N; i++) {
   const t0 = performance.now()

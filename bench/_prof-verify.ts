@@ -8,10 +8,17 @@ const manifest = JSON.parse(fs.readFileSync(path.join('/tmp/bx/cache', dir, 'man
 fs.copyFileSync(path.join('/tmp/bx/cache', dir, 'tessera.db'), '/tmp/bx/prof/verify.db')
 const t = openTessera({ dbFile: '/tmp/bx/prof/verify.db', actor: 'bench', secrets: benchSecrets })
 const jsons: string[] = []
-for (let i = 0; i < 8; i++) jsons.push((await t.call('credentials.issue', { assessmentId: manifest.issuable[i] })).artefacts.json)
+for (let i = 0; i < 8; i++)
+  jsons.push((await t.call('credentials.issue', { assessmentId: manifest.issuable[i] })).artefacts.json)
 const N = Number(process.argv[2] ?? 100)
-const cpu = async (fn: () => Promise<unknown>) => { const c0 = process.cpuUsage(); await fn(); const c = process.cpuUsage(c0); return (c.user + c.system) / 1000 }
-const a: number[] = [], b: number[] = []
+const cpu = async (fn: () => Promise<unknown>) => {
+  const c0 = process.cpuUsage()
+  await fn()
+  const c = process.cpuUsage(c0)
+  return (c.user + c.system) / 1000
+}
+const a: number[] = [],
+  b: number[] = []
 for (let i = 0; i < N; i++) {
   const text = jsons[i % jsons.length]!
   a.push(await cpu(() => t.call('credentials.verify', { source: { kind: 'text', text } })))

@@ -86,9 +86,13 @@ export function collectGarbage(): void {
   if (g) g()
 }
 
-const fmt = (n: number | undefined, digits = 2): string => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(digits))
+const fmt = (n: number | undefined, digits = 2): string =>
+  n === undefined || Number.isNaN(n) ? '-' : n.toFixed(digits)
 
-export function printTable(results: CaseResult[], out: (s: string) => void = (s) => process.stdout.write(s + '\n')): void {
+export function printTable(
+  results: CaseResult[],
+  out: (s: string) => void = (s) => process.stdout.write(s + '\n'),
+): void {
   const header = ['case', 'target', 'value', 'median', 'p95', 'min', 'max', 'baseline', 'ratio', 'met']
   const rows = results.map((r) => [
     r.name,
@@ -110,5 +114,9 @@ export function printTable(results: CaseResult[], out: (s: string) => void = (s)
   for (const r of results) if (r.note) out(`* ${r.name}: ${r.note}`)
   for (const r of results)
     if (r.extra && Object.keys(r.extra).length)
-      out(`  ${r.name}: ${Object.entries(r.extra).map(([k, v]) => `${k}=${typeof v === 'number' ? fmt(v) : v}`).join(', ')}`)
+      out(
+        `  ${r.name}: ${Object.entries(r.extra)
+          .map(([k, v]) => `${k}=${typeof v === 'number' ? fmt(v) : v}`)
+          .join(', ')}`,
+      )
 }

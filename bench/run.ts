@@ -83,7 +83,8 @@ function parseArgs(argv: string[]): Options {
     else throw new Error(`unknown option ${a} (use --json, --smoke, --case ID, --in-process)`)
   }
   for (const c of [...o.cases, ...(o.child ? [o.child] : [])])
-    if (!CASES.some((k) => k.id === c)) throw new Error(`unknown case ${c}; cases: ${CASES.map((k) => k.id).join(', ')}`)
+    if (!CASES.some((k) => k.id === c))
+      throw new Error(`unknown case ${c}; cases: ${CASES.map((k) => k.id).join(', ')}`)
   return o
 }
 
@@ -125,7 +126,16 @@ async function runInProcess(c: BenchCase, config: BenchConfig): Promise<CaseResu
 
 function runInChild(c: BenchCase, opts: Options): Promise<CaseResult[]> {
   const resultFile = path.join(os.tmpdir(), `tessera-bench-result-${process.pid}-${c.id}.json`)
-  const args = ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--child', c.id, '--result-file', resultFile]
+  const args = [
+    '--expose-gc',
+    '--import',
+    'tsx',
+    fileURLToPath(import.meta.url),
+    '--child',
+    c.id,
+    '--result-file',
+    resultFile,
+  ]
   if (opts.smoke) args.push('--smoke')
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] })
@@ -157,18 +167,24 @@ async function main(): Promise<number> {
   const selected = opts.cases.length ? CASES.filter((c) => opts.cases.includes(c.id)) : [...CASES]
   const startedAt = new Date().toISOString()
   const before = machine()
-  log(`${config.name} run on ${before.cpu}, ${before.cores} cores, ${before.memoryGb} GB, Node ${before.node}, load ${before.loadAverage}`)
+  log(
+    `${config.name} run on ${before.cpu}, ${before.cores} cores, ${before.memoryGb} GB, Node ${before.node}, load ${before.loadAverage}`,
+  )
 
   // Fixtures first, here, so that cases (possibly in parallel processes later) only read the cache.
   let t0 = performance.now()
   if (selected.some((c) => c.id !== 'renderer-size' && c.id !== 'sync')) {
     const f = await largeFixture(config.large)
-    log(`large fixture ${f.cacheHit ? 'from cache' : `generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`}: ${JSON.stringify(f.result.counts)}`)
+    log(
+      `large fixture ${f.cacheHit ? 'from cache' : `generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`}: ${JSON.stringify(f.result.counts)}`,
+    )
   }
   if (selected.some((c) => c.id === 'sync')) {
     t0 = performance.now()
     const s = await syncFixture(config.sync)
-    log(`sync fixture ${s.cacheHit ? 'from cache' : `generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`}: ${JSON.stringify(s.counts)}`)
+    log(
+      `sync fixture ${s.cacheHit ? 'from cache' : `generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`}: ${JSON.stringify(s.counts)}`,
+    )
   }
 
   const results: CaseResult[] = []

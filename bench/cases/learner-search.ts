@@ -56,8 +56,14 @@ export const learnerSearchCase: BenchCase = {
           baseline: b,
           ratio: ratioOf(s, b),
           met: s.p95 < 15,
-          params: { learners: (await ctx.large()).result.counts.learner ?? 0, queries: SEARCH_QUERIES.length, runsPerQuery: runs },
-          extra: Object.fromEntries(slowest.map((x) => [`"${x.q}" (${x.total} matches) median ms`, x.median])),
+          params: {
+            learners: (await ctx.large()).result.counts.learner ?? 0,
+            queries: SEARCH_QUERIES.length,
+            runsPerQuery: runs,
+          },
+          extra: Object.fromEntries(
+            slowest.map((x) => [`"${x.q}" (${x.total} matches) median ms`, x.median]),
+          ),
         },
       ]
     } finally {

@@ -49,7 +49,7 @@ export const openCase: BenchCase = {
     return [
       {
         id: 'open',
-        name: `open ${fixture.result.counts.learner} learners / ${fixture.params.assessments} assessments`,
+        name: `open ${fixture.result.counts.learner ?? 0} learners / ${fixture.params.assessments} assessments`,
         unit: 'ms',
         target: '< 300 ms',
         value: s.median,
@@ -57,7 +57,11 @@ export const openCase: BenchCase = {
         baseline: b,
         ratio: ratioOf(s, b),
         met: s.median < 300,
-        params: { learners: fixture.result.counts.learner, assessments: fixture.params.assessments, runs },
+        params: {
+          learners: fixture.result.counts.learner ?? 0,
+          assessments: fixture.params.assessments,
+          runs,
+        },
         extra: { withSystemStatusMedianMs: stats(withStatus).median },
       },
     ]

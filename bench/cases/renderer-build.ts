@@ -30,7 +30,8 @@ export function buildRenderer(outDir: string): Promise<string> {
         logLevel: 'warn',
         build: { ...renderer.build, outDir, emptyOutDir: true, reportCompressedSize: false },
       })
-      if (!fs.existsSync(path.join(outDir, 'index.html'))) throw new Error(`the renderer build wrote no ${outDir}/index.html`)
+      if (!fs.existsSync(path.join(outDir, 'index.html')))
+        throw new Error(`the renderer build wrote no ${outDir}/index.html`)
       return outDir
     })()
     builds.set(outDir, b)

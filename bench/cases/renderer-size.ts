@@ -20,7 +20,11 @@ export const rendererSizeCase: BenchCase = {
         if (e.isDirectory()) walk(p)
         else if (/\.(m?js)$/.test(e.name)) {
           const bytes = fs.readFileSync(p)
-          files.push({ file: path.relative(dir, p), raw: bytes.length, gz: zlib.gzipSync(bytes, { level: 9 }).length })
+          files.push({
+            file: path.relative(dir, p),
+            raw: bytes.length,
+            gz: zlib.gzipSync(bytes, { level: 9 }).length,
+          })
         }
       }
     }

@@ -64,7 +64,9 @@ function insertRows(file: string, data: { table: string; rows: Row[] }[]): numbe
       for (const { table, rows } of data) {
         if (rows.length === 0) continue
         const cols = Object.keys(rows[0]!)
-        const insert = db.prepare(`INSERT OR IGNORE INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`)
+        const insert = db.prepare(
+          `INSERT OR IGNORE INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+        )
         for (const r of rows) n += insert.run(...cols.map((c) => r[c])).changes
       }
     })()
@@ -128,7 +130,9 @@ export const syncCase: BenchCase = {
       const hub = openTessera({ dbFile: hubFile, actor: 'admin', secrets: benchSecrets })
       try {
         let t0 = performance.now()
-        counts = (await hub.call('sync.import', { file: first, trustDevice: true, receiptFile: `${hubFile}.receipt` })).counts
+        counts = (
+          await hub.call('sync.import', { file: first, trustDevice: true, receiptFile: `${hubFile}.receipt` })
+        ).counts
         importMs.push(performance.now() - t0)
         t0 = performance.now()
         again = (await hub.call('sync.import', { file: second, receiptFile: `${hubFile}.receipt2` })).counts

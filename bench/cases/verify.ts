@@ -37,7 +37,8 @@ export const verifyCase: BenchCase = {
     try {
       const ids = fixture.result.issuable.slice(-ctx.config.verify.credentials)
       const files: string[] = []
-      for (const assessmentId of ids) files.push((await t.call('credentials.issue', { assessmentId })).artefacts.json)
+      for (const assessmentId of ids)
+        files.push((await t.call('credentials.issue', { assessmentId })).artefacts.json)
       const runs = ctx.config.verify.runs
       const samples: number[] = []
       const baseline: number[] = []
@@ -46,7 +47,8 @@ export const verifyCase: BenchCase = {
         let t0 = performance.now()
         const report = await t.call('credentials.verify', { source: { kind: 'text', text } })
         const took = performance.now() - t0
-        if (!report.verified) throw new Error(`a freshly issued badge did not verify: ${JSON.stringify(report.checks)}`)
+        if (!report.verified)
+          throw new Error(`a freshly issued badge did not verify: ${JSON.stringify(report.checks)}`)
         t0 = performance.now()
         if (!(await rawVerify(text))) throw new Error('the raw baseline did not verify the badge')
         const base = performance.now() - t0

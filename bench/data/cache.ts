@@ -40,7 +40,10 @@ export function cacheKey(kind: string, params: unknown): string {
  * complete (rename), so an interrupted generation is never mistaken for a fixture. Older entries of
  * the same kind are removed: they can never be used again and hold hundreds of MB.
  */
-export async function cached(key: string, build: (dir: string) => Promise<void>): Promise<{ dir: string; hit: boolean }> {
+export async function cached(
+  key: string,
+  build: (dir: string) => Promise<void>,
+): Promise<{ dir: string; hit: boolean }> {
   const root = cacheRoot()
   const dir = path.join(root, key)
   if (fs.existsSync(path.join(dir, 'complete'))) return { dir, hit: true }

@@ -36,8 +36,15 @@ const NAMES: Record<string, string[]> = {
 
 export function generateEvidence(random: Random, serial: number, scale = 1): EvidenceFile {
   const kind = random.weighted(KINDS.map((k) => [k, k.weight] as const))
-  const size = Math.max(64, Math.round(Math.min(kind.median * 8, random.logNormal(kind.median, kind.sigma)) * scale))
+  const size = Math.max(
+    64,
+    Math.round(Math.min(kind.median * 8, random.logNormal(kind.median, kind.sigma)) * scale),
+  )
   const header = HEADERS[kind.mediaType]!
   const bytes = Buffer.concat([header, random.bytes(Math.max(0, size - header.length))])
-  return { filename: `${random.pick(NAMES[kind.ext]!)}${20240000 + serial}.${kind.ext}`, mediaType: kind.mediaType, bytes }
+  return {
+    filename: `${random.pick(NAMES[kind.ext]!)}${20240000 + serial}.${kind.ext}`,
+    mediaType: kind.mediaType,
+    bytes,
+  }
 }

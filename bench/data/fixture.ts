@@ -44,7 +44,11 @@ export class SettableClock {
   now = (): Date => new Date(this.ms)
 }
 
-export async function setUpInstallation(t: Tessera, random: Random, opts: { assessors: number; generatedRubrics: number; org: string }): Promise<void> {
+export async function setUpInstallation(
+  t: Tessera,
+  random: Random,
+  opts: { assessors: number; generatedRubrics: number; org: string },
+): Promise<void> {
   const logo = Buffer.from(await defaultBadgePng({ size: 192, color: '#1c2f4f' })).toString('base64')
   await t.call('system.init', {
     organization: {
@@ -56,17 +60,26 @@ export async function setUpInstallation(t: Tessera, random: Random, opts: { asse
     },
   })
   const examples = resourcePath('examples')
-  for (const f of fs.readdirSync(examples).filter((n) => n.endsWith('.rubric.json')).sort()) {
+  for (const f of fs
+    .readdirSync(examples)
+    .filter((n) => n.endsWith('.rubric.json'))
+    .sort()) {
     await t.call('rubrics.import', { text: fs.readFileSync(path.join(examples, f), 'utf8') })
   }
   for (let i = 0; i < opts.generatedRubrics; i++) {
     const { name, content } = generateRubric(random, i, 4 + (i % 9))
-    const image = i % 2 === 0 ? Buffer.from(await defaultBadgePng({ color: ['#0f766e', '#7c2d12', '#1e3a8a', '#4d7c0f'][i % 4]! })).toString('base64') : null
+    const image =
+      i % 2 === 0
+        ? Buffer.from(
+            await defaultBadgePng({ color: ['#0f766e', '#7c2d12', '#1e3a8a', '#4d7c0f'][i % 4]! }),
+          ).toString('base64')
+        : null
     await t.call('rubrics.create', {
       achievement: {
         name,
         description: `Demonstrates the practical skills of ${name.toLowerCase()} to the workplace standard.`,
-        criteriaNarrative: 'Observed practical demonstration scored against the rubric; critical criteria must be met.',
+        criteriaNarrative:
+          'Observed practical demonstration scored against the rubric; critical criteria must be met.',
         achievementType: 'Certificate',
         tags: ['practical', 'vocational'],
         validityMonths: i % 3 === 0 ? 36 : null,
@@ -87,7 +100,12 @@ export async function largeFixture(params: LargeParams): Promise<LargeFixture> {
   let result: PopulateResult | undefined
   const { dir, hit } = await cached(key, async (tmp) => {
     const clock = new SettableClock(Date.parse(`${params.from}T07:00:00Z`) - 5 * 86_400_000)
-    const t = openTessera({ dbFile: path.join(tmp, 'tessera.db'), actor: 'admin', secrets: benchSecrets, now: clock.now })
+    const t = openTessera({
+      dbFile: path.join(tmp, 'tessera.db'),
+      actor: 'admin',
+      secrets: benchSecrets,
+      now: clock.now,
+    })
     try {
       await setUpInstallation(t, new Random(params.seed).fork('setup'), {
         assessors: params.assessors,
@@ -101,7 +119,13 @@ export async function largeFixture(params: LargeParams): Promise<LargeFixture> {
     fs.writeFileSync(path.join(tmp, 'manifest.json'), JSON.stringify(result))
   })
   result ??= JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as PopulateResult
-  return { dbFile: path.join(dir, 'tessera.db'), params, result, cacheHit: hit, generationMs: performance.now() - t0 }
+  return {
+    dbFile: path.join(dir, 'tessera.db'),
+    params,
+    result,
+    cacheHit: hit,
+    generationMs: performance.now() - t0,
+  }
 }
 
 export interface SyncFixture {
@@ -118,18 +142,34 @@ export async function syncFixture(params: PopulateParams & { assessors: number }
   const { dir, hit } = await cached(key, async (tmp) => {
     const clock = new SettableClock(Date.parse(`${params.from}T07:00:00Z`) - 5 * 86_400_000)
     const random = new Random(params.seed).fork('sync-setup')
-    const hub = openTessera({ dbFile: path.join(tmp, 'hub.db'), actor: 'admin', secrets: benchSecrets, now: clock.now })
+    const hub = openTessera({
+      dbFile: path.join(tmp, 'hub.db'),
+      actor: 'admin',
+      secrets: benchSecrets,
+      now: clock.now,
+    })
     const enroll = path.join(tmp, 'enroll.tsb')
     try {
-      await setUpInstallation(hub, random, { assessors: 0, generatedRubrics: 4, org: 'Northside Skills Trust' })
+      await setUpInstallation(hub, random, {
+        assessors: 0,
+        generatedRubrics: 4,
+        org: 'Northside Skills Trust',
+      })
       await hub.call('sync.hubEnrollFile', { outFile: enroll, name: 'Central office' })
     } finally {
       hub.close()
     }
     clock.ms += 86_400_000
-    const field = openTessera({ dbFile: path.join(tmp, 'field.db'), actor: 'trainer', secrets: benchSecrets, now: clock.now })
+    const field = openTessera({
+      dbFile: path.join(tmp, 'field.db'),
+      actor: 'trainer',
+      secrets: benchSecrets,
+      now: clock.now,
+    })
     try {
-      await field.call('system.init', { organization: { name: 'Northside Skills Trust', url: 'https://skills.example.org' } })
+      await field.call('system.init', {
+        organization: { name: 'Northside Skills Trust', url: 'https://skills.example.org' },
+      })
       await field.call('sync.hubJoin', { file: enroll, name: 'Field laptop 7' })
       for (let i = 0; i < params.assessors; i++) {
         const n = generateName(random, i)

@@ -73,10 +73,31 @@ const COMMENTS = [
   'أداء جيد مع الالتزام بقواعد السلامة.',
   'Repeat the fault-finding part next session.',
 ]
-const SCORE_COMMENTS = ['Hesitated at first', 'Very tidy', 'Prompted once', 'Faster than required', 'Check again next time']
-const VOID_REASONS = ['Wrong learner selected', 'Recorded against the wrong rubric', 'Duplicate entry from a second laptop']
+const SCORE_COMMENTS = [
+  'Hesitated at first',
+  'Very tidy',
+  'Prompted once',
+  'Faster than required',
+  'Check again next time',
+]
+const VOID_REASONS = [
+  'Wrong learner selected',
+  'Recorded against the wrong rubric',
+  'Duplicate entry from a second laptop',
+]
 const ACTORS = ['trainer', 'okafor', 'mensah', 'diallo', 'admin']
-const COHORT_TOPICS = ['Solar', 'Wiring', 'Tailoring', 'Plumbing', 'Kitchen', 'Phones', 'Masonry', 'Welding', 'Office', 'Poultry']
+const COHORT_TOPICS = [
+  'Solar',
+  'Wiring',
+  'Tailoring',
+  'Plumbing',
+  'Kitchen',
+  'Phones',
+  'Masonry',
+  'Welding',
+  'Office',
+  'Poultry',
+]
 
 interface VersionInfo {
   id: string
@@ -138,28 +159,39 @@ export function populate(t: Tessera, params: PopulateParams): PopulateResult {
       )
       .all() as { id: string; content: string; content_hash: string }[]
   ).map((r) => ({ id: r.id, content: JSON.parse(r.content) as RubricContent, contentHash: r.content_hash }))
-  const assessorIds = (sqlite.prepare(`SELECT id FROM assessor ORDER BY id`).all() as { id: string }[]).map((r) => r.id)
-  if (versions.length === 0 || assessorIds.length === 0) throw new Error('populate needs rubrics and assessors first')
+  const assessorIds = (sqlite.prepare(`SELECT id FROM assessor ORDER BY id`).all() as { id: string }[]).map(
+    (r) => r.id,
+  )
+  if (versions.length === 0 || assessorIds.length === 0)
+    throw new Error('populate needs rubrics and assessors first')
 
   // ---- statements --------------------------------------------------------------------------------
   const insLearner = sqlite.prepare(
     `INSERT INTO learner (id, device_id, created_at, updated_at, version, given_name, family_name, email, email_key, phone, external_id, notes, search_key)
      VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
-  const insCohort = sqlite.prepare(`INSERT INTO cohort (id, device_id, created_at, updated_at, name) VALUES (?, ?, ?, ?, ?)`)
+  const insCohort = sqlite.prepare(
+    `INSERT INTO cohort (id, device_id, created_at, updated_at, name) VALUES (?, ?, ?, ?, ?)`,
+  )
   const insMember = sqlite.prepare(
     `INSERT INTO learner_cohort (learner_id, cohort_id, device_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (learner_id, cohort_id) DO NOTHING`,
   )
   const insHistory = sqlite.prepare(
     `INSERT INTO learner_history (id, device_id, created_at, updated_at, learner_id, version, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?)`,
   )
-  const updLearner = sqlite.prepare(`UPDATE learner SET phone = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?`)
+  const updLearner = sqlite.prepare(
+    `UPDATE learner SET phone = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?`,
+  )
   const insAssessment = sqlite.prepare(
     `INSERT INTO assessment (id, device_id, created_at, updated_at, learner_id, rubric_version_id, assessor_id, assessed_on, location, overall_comment, state, supersedes_id)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?)`,
   )
-  const insScore = sqlite.prepare(`INSERT INTO assessment_score (assessment_id, criterion_id, level_id, comment) VALUES (?, ?, ?, ?)`)
-  const updScore = sqlite.prepare(`UPDATE assessment_score SET level_id = ? WHERE assessment_id = ? AND criterion_id = ?`)
+  const insScore = sqlite.prepare(
+    `INSERT INTO assessment_score (assessment_id, criterion_id, level_id, comment) VALUES (?, ?, ?, ?)`,
+  )
+  const updScore = sqlite.prepare(
+    `UPDATE assessment_score SET level_id = ? WHERE assessment_id = ? AND criterion_id = ?`,
+  )
   const touch = sqlite.prepare(`UPDATE assessment SET updated_at = ? WHERE id = ?`)
   const finalize = sqlite.prepare(
     `UPDATE assessment SET state = 'finalized', outcome = ?, finalized_at = ?, finalized_by = ?, updated_at = ? WHERE id = ?`,
@@ -167,7 +199,9 @@ export function populate(t: Tessera, params: PopulateParams): PopulateResult {
   const voidIt = sqlite.prepare(
     `UPDATE assessment SET state = 'voided', voided_at = ?, void_reason = ?, updated_at = ? WHERE id = ?`,
   )
-  const insBlob = sqlite.prepare(`INSERT INTO blob (sha256, size, data) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING`)
+  const insBlob = sqlite.prepare(
+    `INSERT INTO blob (sha256, size, data) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING`,
+  )
   const insEvidence = sqlite.prepare(
     `INSERT INTO evidence (id, device_id, created_at, updated_at, assessment_id, filename, media_type, size, sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
@@ -176,9 +210,9 @@ export function populate(t: Tessera, params: PopulateParams): PopulateResult {
   )
   let lastHash =
     (
-      sqlite.prepare(`SELECT hash FROM audit_log WHERE device_id = ? ORDER BY seq DESC LIMIT 1`).get(deviceId) as
-        | { hash: string }
-        | undefined
+      sqlite
+        .prepare(`SELECT hash FROM audit_log WHERE device_id = ? ORDER BY seq DESC LIMIT 1`)
+        .get(deviceId) as { hash: string } | undefined
     )?.hash ?? GENESIS_HASH
   const counts: Record<string, number> = {}
   const bump = (k: string, n = 1) => (counts[k] = (counts[k] ?? 0) + n)
@@ -186,7 +220,13 @@ export function populate(t: Tessera, params: PopulateParams): PopulateResult {
   /** Timestamps only move forward, so the audit log reads in time order. */
   let clock = 0
   const at = (ms: number): number => (clock = Math.max(ms, clock + 1))
-  const audit = (ms: number, action: string, entityType: string, entityId: string, details: Record<string, unknown>) => {
+  const audit = (
+    ms: number,
+    action: string,
+    entityType: string,
+    entityId: string,
+    details: Record<string, unknown>,
+  ) => {
     const entry = {
       id: seededUuidV7(ms, rWork),
       at: iso(ms),
@@ -199,7 +239,18 @@ export function populate(t: Tessera, params: PopulateParams): PopulateResult {
       prev_hash: lastHash,
     }
     const hash = auditEntryHash(entry)
-    insAudit.run(entry.id, entry.at, entry.device_id, entry.actor, entry.action, entry.entity_type, entry.entity_id, entry.details, entry.prev_hash, hash)
+    insAudit.run(
+      entry.id,
+      entry.at,
+      entry.device_id,
+      entry.actor,
+      entry.action,
+      entry.entity_type,
+      entry.entity_id,
+      entry.details,
+      entry.prev_hash,
+      hash,
+    )
     lastHash = hash
     bump('audit')
   }
@@ -214,7 +265,11 @@ export function populate(t: Tessera, params: PopulateParams): PopulateResult {
   for (let b = 0; b < batches; b++) events.push({ type: 'import', t: batchTime(b), batch: b })
   for (let i = 0; i < params.learners; i++) {
     if (rEvents.chance(params.learnerEditShare))
-      events.push({ type: 'edit', t: Math.min(to, batchTime(Math.floor(i / params.importBatch)) + rEvents.int(1, 300) * DAY), learnerIndex: i })
+      events.push({
+        type: 'edit',
+        t: Math.min(to, batchTime(Math.floor(i / params.importBatch)) + rEvents.int(1, 300) * DAY),
+        learnerIndex: i,
+      })
   }
   const draftFrom = to - params.draftDays * DAY
   const firstBatch = batchTime(0)
@@ -225,10 +280,19 @@ export function populate(t: Tessera, params: PopulateParams): PopulateResult {
         ? draftFrom + rEvents.next() * (to - draftFrom)
         : firstBatch + DAY + rEvents.next() * (draftFrom - firstBatch - 2 * DAY)
     // Learners registered before this day: batches whose time is earlier.
-    const registered = Math.min(params.learners, (Math.floor((tA - from) / registering * batches - 0.5) + 1) * params.importBatch)
-    const e: AssessmentEvent = { type: 'assessment', t: tA, kind, learnerIndex: rEvents.int(0, Math.max(0, registered - 1)) }
+    const registered = Math.min(
+      params.learners,
+      (Math.floor(((tA - from) / registering) * batches - 0.5) + 1) * params.importBatch,
+    )
+    const e: AssessmentEvent = {
+      type: 'assessment',
+      t: tA,
+      kind,
+      learnerIndex: rEvents.int(0, Math.max(0, registered - 1)),
+    }
     events.push(e)
-    if (kind === 'final' && rEvents.chance(params.voidShare)) events.push({ type: 'void', t: tA + rEvents.int(1, 48) * 3_600_000, of: e })
+    if (kind === 'final' && rEvents.chance(params.voidShare))
+      events.push({ type: 'void', t: tA + rEvents.int(1, 48) * 3_600_000, of: e })
     else if (kind === 'final' && rEvents.chance(params.correctionShare))
       events.push({ type: 'correct', t: tA + rEvents.int(1, 10) * DAY, of: e })
   }
@@ -252,7 +316,10 @@ export function populate(t: Tessera, params: PopulateParams): PopulateResult {
     const fileRows: string[] = []
     for (let i = 0; i < n; i++) {
       if (i % perCohort === 0) {
-        current = { id: seededUuidV7(ms, rWork), name: `${rWork.pick(COHORT_TOPICS)} ${month} group ${cohorts.length + 1}` }
+        current = {
+          id: seededUuidV7(ms, rWork),
+          name: `${rWork.pick(COHORT_TOPICS)} ${month} group ${cohorts.length + 1}`,
+        }
         insCohort.run(current.id, deviceId, now, now, current.name)
         cohorts.push(current)
         made.push(current)
@@ -263,16 +330,32 @@ export function populate(t: Tessera, params: PopulateParams): PopulateResult {
         givenName: name.givenName,
         familyName: name.familyName,
         email: name.email,
-        phone: rNames.chance(0.5) ? `+${rNames.pick(['233', '221', '254', '962', '91', '84'])} ${rNames.int(200, 999)} ${rNames.int(100000, 999999)}` : null,
+        phone: rNames.chance(0.5)
+          ? `+${rNames.pick(['233', '221', '254', '962', '91', '84'])} ${rNames.int(200, 999)} ${rNames.int(100000, 999999)}`
+          : null,
         externalId: rNames.chance(0.7) ? `NS-${String(serial).padStart(7, '0')}` : null,
         notes: rNames.chance(0.04) ? 'Needs the large-print version of the written part.' : null,
       }
       const id = seededUuidV7(ms, rWork)
-      insLearner.run(id, deviceId, now, now, fields.givenName, fields.familyName, fields.email, emailKey(fields.email), fields.phone, fields.externalId, fields.notes, learnerSearchKey(fields))
+      insLearner.run(
+        id,
+        deviceId,
+        now,
+        now,
+        fields.givenName,
+        fields.familyName,
+        fields.email,
+        emailKey(fields.email),
+        fields.phone,
+        fields.externalId,
+        fields.notes,
+        learnerSearchKey(fields),
+      )
       learners.push({ id, createdAt: now, fields, version: 1, updatedAt: now })
       members += insMember.run(id, current!.id, deviceId, now).changes
       // Some people join a second, earlier cohort too (an evening class, a refresher).
-      if (cohorts.length > made.length && rNames.chance(0.1)) members += insMember.run(id, rNames.pick(cohorts).id, deviceId, now).changes
+      if (cohorts.length > made.length && rNames.chance(0.1))
+        members += insMember.run(id, rNames.pick(cohorts).id, deviceId, now).changes
       fileRows.push(`${fields.givenName},${fields.familyName},${fields.email ?? ''}`)
     }
     audit(ms, 'learners.import', 'learner_import', seededUuidV7(ms, rWork), {
@@ -297,7 +380,15 @@ export function populate(t: Tessera, params: PopulateParams): PopulateResult {
     const l = learners[i]
     if (!l) return
     const now = iso(ms)
-    insHistory.run(seededUuidV7(ms, rWork), deviceId, now, now, l.id, l.version, canonicalJson({ version: l.version, ...l.fields, updatedAt: l.updatedAt }))
+    insHistory.run(
+      seededUuidV7(ms, rWork),
+      deviceId,
+      now,
+      now,
+      l.id,
+      l.version,
+      canonicalJson({ version: l.version, ...l.fields, updatedAt: l.updatedAt }),
+    )
     const phone = `+${rWork.pick(['233', '221', '254'])} ${rWork.int(200, 999)} ${rWork.int(100000, 999999)}`
     updLearner.run(phone, l.version + 1, now, l.id, l.version)
     l.fields.phone = phone
@@ -307,7 +398,8 @@ export function populate(t: Tessera, params: PopulateParams): PopulateResult {
     bump('learnerEdit')
   }
 
-  const outcomeOf = (v: VersionInfo, scores: { criterionId: string; levelId: string | null }[]): Outcome => computeOutcome(v.content, scores)
+  const outcomeOf = (v: VersionInfo, scores: { criterionId: string; levelId: string | null }[]): Outcome =>
+    computeOutcome(v.content, scores)
 
   const finalizeRow = (ms: number, id: string, v: VersionInfo, assessorId: string, outcome: Outcome) => {
     const now = iso(ms)
@@ -337,14 +429,35 @@ export function populate(t: Tessera, params: PopulateParams): PopulateResult {
     const location = rWork.chance(0.6) ? rWork.pick(LOCATIONS) : null
     const comment = rWork.chance(0.7) ? rWork.pick(COMMENTS) : ''
     const withEvidence = e.kind === 'final' && rEvidence.chance(params.evidenceShare)
-    const scoreRows = scores.map((s) => ({ ...s, comment: rWork.chance(0.1) ? rWork.pick(SCORE_COMMENTS) : '' }))
-    insAssessment.run(id, deviceId, now, now, learner.id, v.id, assessorId, assessedOn, location, comment, null)
+    const scoreRows = scores.map((s) => ({
+      ...s,
+      comment: rWork.chance(0.1) ? rWork.pick(SCORE_COMMENTS) : '',
+    }))
+    insAssessment.run(
+      id,
+      deviceId,
+      now,
+      now,
+      learner.id,
+      v.id,
+      assessorId,
+      assessedOn,
+      location,
+      comment,
+      null,
+    )
     bump('assessment')
     e.id = id
     e.version = v
     e.assessorId = assessorId
     e.scores = scores
-    const created = { learnerId: learner.id, rubricVersionId: v.id, contentHash: v.contentHash, assessorId, assessedOn }
+    const created = {
+      learnerId: learner.id,
+      rubricVersionId: v.id,
+      contentHash: v.contentHash,
+      assessorId,
+      assessedOn,
+    }
     if (e.kind === 'draft' || withEvidence) {
       // Started on the tablet, scored as the demonstration went on (saveDraft), evidence attached.
       audit(ms, 'assessment.create', 'assessment', id, created)
@@ -354,7 +467,10 @@ export function populate(t: Tessera, params: PopulateParams): PopulateResult {
       bump('score', given.length)
       const upd = at(ms + rWork.int(5, 40) * 60_000)
       touch.run(iso(upd), id)
-      audit(upd, 'assessment.update', 'assessment', id, { fields: [], scores: given.map((s) => ({ criterionId: s.criterionId, levelId: s.levelId })) })
+      audit(upd, 'assessment.update', 'assessment', id, {
+        fields: [],
+        scores: given.map((s) => ({ criterionId: s.criterionId, levelId: s.levelId })),
+      })
       if (withEvidence) {
         for (let k = rEvidence.int(1, 3); k > 0; k--) {
           const f = generateEvidence(rEvidence, ++serial, params.evidenceScale)
@@ -363,9 +479,25 @@ export function populate(t: Tessera, params: PopulateParams): PopulateResult {
           const addNow = iso(addMs)
           insBlob.run(sha, f.bytes.length, f.bytes)
           const evidenceId = seededUuidV7(addMs, rWork)
-          insEvidence.run(evidenceId, deviceId, addNow, addNow, id, f.filename, f.mediaType, f.bytes.length, sha)
+          insEvidence.run(
+            evidenceId,
+            deviceId,
+            addNow,
+            addNow,
+            id,
+            f.filename,
+            f.mediaType,
+            f.bytes.length,
+            sha,
+          )
           touch.run(addNow, id)
-          audit(addMs, 'evidence.add', 'assessment', id, { evidenceId, filename: f.filename, mediaType: f.mediaType, size: f.bytes.length, sha256: sha })
+          audit(addMs, 'evidence.add', 'assessment', id, {
+            evidenceId,
+            filename: f.filename,
+            mediaType: f.mediaType,
+            size: f.bytes.length,
+            sha256: sha,
+          })
           bump('evidence')
           bump('evidenceBytes', f.bytes.length)
         }
@@ -379,7 +511,10 @@ export function populate(t: Tessera, params: PopulateParams): PopulateResult {
       // assessments.record with finalize: the whole score sheet at once.
       for (const s of scoreRows) insScore.run(id, s.criterionId, s.levelId, s.comment)
       bump('score', scoreRows.length)
-      audit(ms, 'assessment.create', 'assessment', id, { ...created, scores: scores.map((s) => ({ criterionId: s.criterionId, levelId: s.levelId })) })
+      audit(ms, 'assessment.create', 'assessment', id, {
+        ...created,
+        scores: scores.map((s) => ({ criterionId: s.criterionId, levelId: s.levelId })),
+      })
     }
     const outcome = outcomeOf(v, scores)
     finalizeRow(at(clock + rWork.int(1, 20) * 60_000), id, v, assessorId, outcome)
@@ -399,26 +534,53 @@ export function populate(t: Tessera, params: PopulateParams): PopulateResult {
 
   const correctAssessment = (ms: number, e: AssessmentEvent) => {
     if (!e.id || !e.version || !e.scores || !e.assessorId) return
-    const old = sqlite.prepare(`SELECT * FROM assessment WHERE id = ?`).get(e.id) as Record<string, string | null>
+    const old = sqlite.prepare(`SELECT * FROM assessment WHERE id = ?`).get(e.id) as Record<
+      string,
+      string | null
+    >
     const now = iso(ms)
     const id = seededUuidV7(ms, rWork)
-    insAssessment.run(id, deviceId, now, now, old.learner_id, old.rubric_version_id, old.assessor_id, old.assessed_on, old.location, old.overall_comment, e.id)
-    const oldScores = sqlite.prepare(`SELECT * FROM assessment_score WHERE assessment_id = ? ORDER BY criterion_id`).all(e.id) as {
+    insAssessment.run(
+      id,
+      deviceId,
+      now,
+      now,
+      old.learner_id,
+      old.rubric_version_id,
+      old.assessor_id,
+      old.assessed_on,
+      old.location,
+      old.overall_comment,
+      e.id,
+    )
+    const oldScores = sqlite
+      .prepare(`SELECT * FROM assessment_score WHERE assessment_id = ? ORDER BY criterion_id`)
+      .all(e.id) as {
       criterion_id: string
       level_id: string
       comment: string
     }[]
     for (const s of oldScores) insScore.run(id, s.criterion_id, s.level_id, s.comment)
-    audit(ms, 'assessment.correct', 'assessment', id, { supersedesId: e.id, assessorId: e.assessorId, copiedScores: oldScores.length, copiedEvidence: 0 })
+    audit(ms, 'assessment.correct', 'assessment', id, {
+      supersedesId: e.id,
+      assessorId: e.assessorId,
+      copiedScores: oldScores.length,
+      copiedEvidence: 0,
+    })
     // The correction raises the first criterion by one level (a mis-click on the tablet).
     const first = e.version.content.criteria[0]!
     const held = e.scores.find((s) => s.criterionId === first.id)!
     const li = Math.min(first.levels.length - 1, first.levels.findIndex((l) => l.id === held.levelId) + 1)
-    const corrected = e.scores.map((s) => (s.criterionId === first.id ? { ...s, levelId: first.levels[li]!.id } : s))
+    const corrected = e.scores.map((s) =>
+      s.criterionId === first.id ? { ...s, levelId: first.levels[li]!.id } : s,
+    )
     updScore.run(first.levels[li]!.id, id, first.id)
     const upd = at(ms + 120_000)
     touch.run(iso(upd), id)
-    audit(upd, 'assessment.update', 'assessment', id, { fields: [], scores: [{ criterionId: first.id, levelId: first.levels[li]!.id }] })
+    audit(upd, 'assessment.update', 'assessment', id, {
+      fields: [],
+      scores: [{ criterionId: first.id, levelId: first.levels[li]!.id }],
+    })
     const outcome = outcomeOf(e.version, corrected)
     finalizeRow(at(upd + 60_000), id, e.version, e.assessorId, outcome)
     bump('assessment')

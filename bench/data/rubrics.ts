@@ -71,14 +71,21 @@ function levels(random: Random): RubricLevel[] {
 }
 
 /** A valid rubric with `criteriaCount` criteria (4..12). */
-export function generateRubric(random: Random, index: number, criteriaCount: number): { name: string; content: RubricContent } {
+export function generateRubric(
+  random: Random,
+  index: number,
+  criteriaCount: number,
+): { name: string; content: RubricContent } {
   const skills = random.shuffle(SKILLS).slice(0, criteriaCount)
   const criticalCount = random.int(1, 2)
   const criteria: RubricCriterion[] = skills.map(([title, description], i) => {
     const lv = levels(random)
     const critical = i < criticalCount
     return {
-      id: `c${i + 1}-${title.toLowerCase().replace(/[^a-z]+/g, '-').replace(/-+$/, '')}`,
+      id: `c${i + 1}-${title
+        .toLowerCase()
+        .replace(/[^a-z]+/g, '-')
+        .replace(/-+$/, '')}`,
       title,
       description,
       weight: random.pick([1, 1, 1, 1.5, 2, 0.5]),
@@ -93,14 +100,20 @@ export function generateRubric(random: Random, index: number, criteriaCount: num
         minTotal: Math.round(criteria.reduce((s, c) => s + c.weight * c.levels.at(-1)!.points, 0) * 0.6),
         unit: 'points' as const,
       }
-  return { name: `${TRADES[index % TRADES.length]!}${index >= TRADES.length ? ` ${Math.floor(index / TRADES.length) + 1}` : ''}`, content: { criteria, passing } }
+  return {
+    name: `${TRADES[index % TRADES.length]!}${index >= TRADES.length ? ` ${Math.floor(index / TRADES.length) + 1}` : ''}`,
+    content: { criteria, passing },
+  }
 }
 
 /**
  * Levels for every criterion, biased so that about three in four assessments pass: each level is
  * drawn around a per-learner ability, and critical criteria fall below their minimum now and then.
  */
-export function generateScores(random: Random, content: RubricContent): { criterionId: string; levelId: string }[] {
+export function generateScores(
+  random: Random,
+  content: RubricContent,
+): { criterionId: string; levelId: string }[] {
   const ability = random.next() * 0.5 + 0.58
   return content.criteria.map((c) => {
     const top = c.levels.length - 1

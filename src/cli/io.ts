@@ -37,7 +37,9 @@ export function createOutput(json: boolean, stdout = process.stdout, stderr = pr
       const width = 30
       const ratio = e.total > 0 ? Math.min(1, e.done / e.total) : 0
       const bar = '#'.repeat(Math.round(ratio * width)).padEnd(width, '.')
-      stderr.write(`\r${e.step} [${bar}] ${e.done}/${e.total}${e.message ? ' ' + e.message.slice(0, 40) : ''}\x1b[K`)
+      stderr.write(
+        `\r${e.step} [${bar}] ${e.done}/${e.total}${e.message ? ' ' + e.message.slice(0, 40) : ''}\x1b[K`,
+      )
       barShown = true
     },
     done() {
@@ -50,7 +52,8 @@ export function createOutput(json: boolean, stdout = process.stdout, stderr = pr
 /** Renders an error for a person: what went wrong and where. */
 export function formatError(e: ApiError): string {
   const lines = [`error: ${e.message}`]
-  for (const i of e.issues ?? []) lines.push(`  - ${i.path.length ? formatIssuePath(i.path) + ': ' : ''}${i.message}`)
+  for (const i of e.issues ?? [])
+    lines.push(`  - ${i.path.length ? formatIssuePath(i.path) + ': ' : ''}${i.message}`)
   return lines.join('\n')
 }
 
@@ -64,9 +67,14 @@ export function cliSecrets(env = process.env): SecretProvider {
     async passphrase(purpose) {
       if (env.TESSERA_PASSPHRASE) return env.TESSERA_PASSPHRASE
       if (!process.stdin.isTTY) {
-        throw new TesseraError('forbidden', 'A passphrase is needed for the issuer keys: set TESSERA_PASSPHRASE or run in a terminal')
+        throw new TesseraError(
+          'forbidden',
+          'A passphrase is needed for the issuer keys: set TESSERA_PASSPHRASE or run in a terminal',
+        )
       }
-      const first = await promptHidden(purpose === 'create' ? 'New passphrase for the issuer keys: ' : 'Passphrase: ')
+      const first = await promptHidden(
+        purpose === 'create' ? 'New passphrase for the issuer keys: ' : 'Passphrase: ',
+      )
       if (purpose === 'create') {
         const again = await promptHidden('Repeat the passphrase: ')
         if (again !== first) throw new TesseraError('validation', 'The two passphrases differ')

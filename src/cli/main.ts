@@ -41,15 +41,22 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_OK
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT_OK
+      if (
+        e.code === 'commander.helpDisplayed' ||
+        e.code === 'commander.version' ||
+        e.code === 'commander.help'
+      )
+        return EXIT_OK
       return EXIT_USAGE
     }
     const apiError = toApiError(e)
     const json = process.argv.includes('--json') || argv.includes('--json')
     // A CheckFailed command printed its own report (the one JSON document); only the exit code remains.
-    if (json && !(e instanceof CheckFailed)) process.stdout.write(JSON.stringify({ ok: false, error: apiError }, null, 2) + '\n')
+    if (json && !(e instanceof CheckFailed))
+      process.stdout.write(JSON.stringify({ ok: false, error: apiError }, null, 2) + '\n')
     else process.stderr.write(formatError(apiError) + '\n')
-    if (apiError.code === 'internal' && !(e instanceof TesseraError) && process.env.TESSERA_DEBUG) console.error(e)
+    if (apiError.code === 'internal' && !(e instanceof TesseraError) && process.env.TESSERA_DEBUG)
+      console.error(e)
     return EXIT_FAILED
   }
 }

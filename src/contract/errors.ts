@@ -46,7 +46,11 @@ export class TesseraError extends Error {
   readonly issues?: ErrorIssue[]
   readonly details?: Record<string, unknown>
 
-  constructor(code: ErrorCode, message: string, extra: { issues?: ErrorIssue[]; details?: Record<string, unknown> } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    extra: { issues?: ErrorIssue[]; details?: Record<string, unknown> } = {},
+  ) {
     super(message)
     this.name = 'TesseraError'
     this.code = code
@@ -77,5 +81,8 @@ export const conflict = (message: string, details?: Record<string, unknown>): Te
 
 /** Formats issues as "criteria[2].levels: must have at least 2 levels" lines. */
 export function formatIssuePath(path: (string | number)[]): string {
-  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '')
+  return path.reduce<string>(
+    (acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p),
+    '',
+  )
 }

@@ -37,13 +37,15 @@ export interface Tessera {
 }
 
 const noSecrets: SecretProvider = {
-  passphrase: () => Promise.reject(new TesseraError('forbidden', 'No passphrase available: set TESSERA_PASSPHRASE')),
+  passphrase: () =>
+    Promise.reject(new TesseraError('forbidden', 'No passphrase available: set TESSERA_PASSPHRASE')),
 }
 
 export const DEFAULT_EVIDENCE_MAX_BYTES = 25 * 1024 * 1024
 
 function ensureDeviceId(database: TesseraDatabase): string {
-  const row = database.sqlite.prepare(`SELECT value FROM setting WHERE key = 'device_id'`).get() as { value: string } | undefined
+  const row = database.sqlite.prepare(`SELECT value FROM setting WHERE key = 'device_id'`).get() as
+    { value: string } | undefined
   if (row) return row.value
   if (database.readonly) return 'unknown-device'
   const id = newId()
@@ -65,7 +67,11 @@ export function createHandlers(ctx: ServiceContext): Handlers {
 }
 
 export function openTessera(opts: OpenTesseraOptions): Tessera {
-  const database = openDatabase({ file: opts.dbFile, readonly: opts.readonly, nativeBinding: opts.nativeBinding })
+  const database = openDatabase({
+    file: opts.dbFile,
+    readonly: opts.readonly,
+    nativeBinding: opts.nativeBinding,
+  })
   try {
     const ctx: ServiceContext = {
       database,

@@ -6,10 +6,15 @@ import type { Handlers } from './services/handlers'
 
 /** Turns a zod error into field-path issues: "criteria[2].levels: Too small". */
 export function validationError(op: string, error: z.ZodError): TesseraError {
-  const issues = error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message }))
+  const issues = error.issues.map((i) => ({
+    path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+    message: i.message,
+  }))
   const first = issues[0]
   const where = first && first.path.length ? `${first.path.join('.')}: ` : ''
-  return new TesseraError('validation', `Invalid input for ${op}: ${where}${first?.message ?? 'invalid'}`, { issues })
+  return new TesseraError('validation', `Invalid input for ${op}: ${where}${first?.message ?? 'invalid'}`, {
+    issues,
+  })
 }
 
 /** Maps anything thrown to the ApiError that crosses transports. */
@@ -32,7 +37,12 @@ export function toApiError(e: unknown): ApiError {
  * look up the op, validate the raw input with the contract's schema, run the handler, and return
  * errors as data so they survive any transport.
  */
-export async function dispatch(handlers: Handlers, op: string, rawInput: unknown, call: CallContext = {}): Promise<Result<unknown>> {
+export async function dispatch(
+  handlers: Handlers,
+  op: string,
+  rawInput: unknown,
+  call: CallContext = {},
+): Promise<Result<unknown>> {
   if (!isOpName(op)) return { ok: false, error: { code: 'not_found', message: `Unknown operation "${op}"` } }
   const spec = ops[op]
   const parsed = spec.input.safeParse(rawInput ?? {})

@@ -19,9 +19,12 @@ describe('tessera CLI: setup and doctor', () => {
 
   it('init, status and doctor on a real file; TESSERA_DB and --db both work', () => {
     const db = path.join(tempDir(), 'field.db')
-    const init = runCli(['init', '--org-name', 'Northside Skills Trust', '--org-url', 'https://northside.example', '--json'], {
-      env: { TESSERA_DB: db },
-    })
+    const init = runCli(
+      ['init', '--org-name', 'Northside Skills Trust', '--org-url', 'https://northside.example', '--json'],
+      {
+        env: { TESSERA_DB: db },
+      },
+    )
     expect(init.code).toBe(0)
     expect(init.json<{ organization: { name: string } }>().organization.name).toBe('Northside Skills Trust')
 
@@ -33,7 +36,15 @@ describe('tessera CLI: setup and doctor', () => {
     expect(again.code).toBe(1)
     expect(again.stderr).toContain('already set up')
 
-    const bad = runCli(['--db', path.join(tempDir(), 'x.db'), 'init', '--org-name', 'X', '--org-email', 'nope'])
+    const bad = runCli([
+      '--db',
+      path.join(tempDir(), 'x.db'),
+      'init',
+      '--org-name',
+      'X',
+      '--org-email',
+      'nope',
+    ])
     expect(bad.code).toBe(1)
     expect(bad.stderr).toMatch(/email: .*not a valid email/)
 

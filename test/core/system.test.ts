@@ -6,7 +6,9 @@ describe('system', () => {
   it('starts uninitialized, then init creates the organization and an audit entry', async () => {
     const t = openTempTessera()
     expect((await t.call('system.status', {})).initialized).toBe(false)
-    await t.call('system.init', { organization: { name: '  Northside Skills Trust ', email: 'certs@northside.example' } })
+    await t.call('system.init', {
+      organization: { name: '  Northside Skills Trust ', email: 'certs@northside.example' },
+    })
     const status = await t.call('system.status', {})
     expect(status.initialized).toBe(true)
     expect(status.organization?.name).toBe('Northside Skills Trust')
@@ -21,7 +23,9 @@ describe('system', () => {
 
   it('refuses a second init and invalid input with field paths', async () => {
     const t = await openInitializedTessera()
-    await expect(t.call('system.init', { organization: { name: 'Other' } })).rejects.toMatchObject({ code: 'conflict' })
+    await expect(t.call('system.init', { organization: { name: 'Other' } })).rejects.toMatchObject({
+      code: 'conflict',
+    })
     const r = await t.dispatch('organization.update', { name: '', email: 'not-an-email' })
     expect(r.ok).toBe(false)
     if (!r.ok) {
@@ -41,7 +45,10 @@ describe('system', () => {
   it('unknown operations are typed errors', async () => {
     const t = openTempTessera()
     const r = await t.dispatch('nope.nothing', {})
-    expect(r).toEqual({ ok: false, error: { code: 'not_found', message: 'Unknown operation "nope.nothing"' } })
+    expect(r).toEqual({
+      ok: false,
+      error: { code: 'not_found', message: 'Unknown operation "nope.nothing"' },
+    })
     await expect(t.call('organization.get', {})).rejects.toBeInstanceOf(TesseraError)
   })
 })

@@ -50,32 +50,44 @@ describe('audit chain', () => {
     const file = await withEntries()
     tamper(file, `UPDATE audit_log SET actor = 'mallory' WHERE seq = 2`)
     const r = await problems(file)
-    expect(r.problems).toEqual([expect.objectContaining({ seq: 2, problem: expect.stringContaining('edited') })])
+    expect(r.problems).toEqual([
+      expect.objectContaining({ seq: 2, problem: expect.stringContaining('edited') }),
+    ])
   })
 
   it('detects a deleted entry in the middle', async () => {
     const file = await withEntries()
     tamper(file, `DELETE FROM audit_log WHERE seq = 2`)
     const r = await problems(file)
-    expect(r.problems).toEqual([expect.objectContaining({ seq: 3, problem: expect.stringContaining('link broken') })])
+    expect(r.problems).toEqual([
+      expect.objectContaining({ seq: 3, problem: expect.stringContaining('link broken') }),
+    ])
   })
 
   it('detects a deleted last entry', async () => {
     const file = await withEntries()
     tamper(file, `DELETE FROM audit_log WHERE seq = 6`)
     const r = await problems(file)
-    expect(r.problems).toEqual([expect.objectContaining({ problem: expect.stringContaining('deleted from the end') })])
+    expect(r.problems).toEqual([
+      expect.objectContaining({ problem: expect.stringContaining('deleted from the end') }),
+    ])
   })
 
   it('detects an entry re-hashed after editing (the next link breaks)', async () => {
     const file = await withEntries()
     const raw = new Database(file)
     raw.exec('DROP TRIGGER audit_no_update')
-    const row = raw.prepare('SELECT * FROM audit_log WHERE seq = 2').get() as Parameters<typeof auditEntryHash>[0]
+    const row = raw.prepare('SELECT * FROM audit_log WHERE seq = 2').get() as Parameters<
+      typeof auditEntryHash
+    >[0]
     const forged = { ...row, actor: 'mallory' }
-    raw.prepare('UPDATE audit_log SET actor = ?, hash = ? WHERE seq = 2').run('mallory', auditEntryHash(forged))
+    raw
+      .prepare('UPDATE audit_log SET actor = ?, hash = ? WHERE seq = 2')
+      .run('mallory', auditEntryHash(forged))
     raw.close()
     const r = await problems(file)
-    expect(r.problems).toEqual([expect.objectContaining({ seq: 3, problem: expect.stringContaining('link broken') })])
+    expect(r.problems).toEqual([
+      expect.objectContaining({ seq: 3, problem: expect.stringContaining('link broken') }),
+    ])
   })
 })

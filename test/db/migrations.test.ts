@@ -9,9 +9,11 @@ import { migrations } from '../../src/core/db/migrations'
 import { tempDir } from '../helpers/temp-db'
 
 const tables = (db: Database.Database): string[] =>
-  (db.prepare(`SELECT name FROM sqlite_master WHERE type IN ('table','trigger','index') ORDER BY name`).all() as { name: string }[]).map(
-    (r) => r.name,
-  )
+  (
+    db
+      .prepare(`SELECT name FROM sqlite_master WHERE type IN ('table','trigger','index') ORDER BY name`)
+      .all() as { name: string }[]
+  ).map((r) => r.name)
 
 describe('migrations', () => {
   it('are numbered 1..n in order', () => {
@@ -77,7 +79,10 @@ describe('migrations', () => {
     const siblingsBefore = fs.readdirSync(path.dirname(file)).sort()
 
     expect(() => openDatabase({ file })).toThrowError(
-      expect.objectContaining({ code: 'schema_too_new', message: expect.stringContaining('newer version of Tessera') }),
+      expect.objectContaining({
+        code: 'schema_too_new',
+        message: expect.stringContaining('newer version of Tessera'),
+      }),
     )
     expect(fs.readFileSync(file).equals(before)).toBe(true)
     expect(fs.readdirSync(path.dirname(file)).sort()).toEqual(siblingsBefore)
@@ -103,7 +108,10 @@ describe('one writer at a time', () => {
   it('takes over a lock left by a process that died', () => {
     const file = path.join(tempDir(), 'stale.db')
     // pid 2^22+1 is above Linux's pid_max default, so no such process exists.
-    fs.writeFileSync(`${file}.lock`, JSON.stringify({ pid: 4194305, hostname: os.hostname(), startedAt: 'x' }))
+    fs.writeFileSync(
+      `${file}.lock`,
+      JSON.stringify({ pid: 4194305, hostname: os.hostname(), startedAt: 'x' }),
+    )
     const t = openDatabase({ file })
     expect(JSON.parse(fs.readFileSync(`${file}.lock`, 'utf8')).pid).toBe(process.pid)
     t.close()

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
-import { test, expect, type TesseraServer } from './fixtures'
+import { test, expect } from './fixtures'
 import { callOp } from './helpers/call-op'
 import { AppPage } from './pages/app-page'
 

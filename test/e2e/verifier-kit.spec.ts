@@ -15,6 +15,7 @@ const repoRoot = path.resolve(import.meta.dirname, '..', '..')
 const PASSPHRASE = 'e2e verifier-kit passphrase'
 
 interface Kit {
+  dir: string
   html: string
   json: string
   png: string
@@ -90,6 +91,7 @@ function makeKit(): Kit {
   fs.writeFileSync(tampered, fs.readFileSync(good.files.json, 'utf8').replace('Amina Yusuf', 'Anna Yusuf'))
   const shown = JSON.parse(tessera(db, '--json', 'credentials', 'show', good.id)) as { qrToken: string }
   return {
+    dir,
     html: path.join(dir, 'usb', 'tessera-verifier.html'),
     json: good.files.json,
     png: good.files.png,
@@ -106,6 +108,8 @@ test.beforeAll(() => {
   test.setTimeout(180_000)
   kit = makeKit()
 })
+
+test.afterAll(() => fs.rmSync(kit.dir, { recursive: true, force: true }))
 
 test('the offline verifier kit verifies our badges from file:// and names the failing check of a bad one', async ({
   page,

@@ -16,7 +16,10 @@ export interface CliResult {
  * Runs the real CLI as a user would: a separate Node process on the real bin script. The issuer-key
  * passphrase is set (TESSERA_PASSPHRASE) unless `env` overrides it (`TESSERA_PASSPHRASE: ''` = none).
  */
-export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {}): CliResult {
+export function runCli(
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {},
+): CliResult {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     encoding: 'utf8',
     cwd: opts.cwd,

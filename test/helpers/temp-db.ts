@@ -22,7 +22,12 @@ export function tempDir(prefix = 'tessera-test-'): string {
 
 /** A real Tessera database file in a temp folder, closed after the test. */
 export function openTempTessera(opts: Partial<OpenTesseraOptions> = {}): Tessera {
-  const t = openTessera({ dbFile: path.join(tempDir(), 'tessera.db'), actor: 'test-user', secrets: testSecrets, ...opts })
+  const t = openTessera({
+    dbFile: path.join(tempDir(), 'tessera.db'),
+    actor: 'test-user',
+    secrets: testSecrets,
+    ...opts,
+  })
   opened.push(t)
   return t
 }
@@ -30,7 +35,9 @@ export function openTempTessera(opts: Partial<OpenTesseraOptions> = {}): Tessera
 /** A Tessera with an organization already set up. */
 export async function openInitializedTessera(opts: Partial<OpenTesseraOptions> = {}): Promise<Tessera> {
   const t = openTempTessera(opts)
-  await t.call('system.init', { organization: { name: 'Northside Skills Trust', url: 'https://northside.example' } })
+  await t.call('system.init', {
+    organization: { name: 'Northside Skills Trust', url: 'https://northside.example' },
+  })
   return t
 }
 

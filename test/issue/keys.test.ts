@@ -166,8 +166,10 @@ describe('credentials across sync', () => {
     const a = open(w.aFile)
     const { assessmentId } = await assess(a, { given: 'Amina', family: 'Yusuf', rubricId: w.rubricId })
     const issued = await a.call('credentials.issue', { assessmentId })
+    const bongani = await assess(a, { given: 'Bongani', family: 'Dlamini', rubricId: w.rubricId })
+    const other = await a.call('credentials.issue', { assessmentId: bongani.assessmentId })
     const first = await a.call('sync.export', { outFile: path.join(w.dir, 'a1.tsb') })
-    expect(first.counts).toMatchObject({ credential: 1, status_list: 1 })
+    expect(first.counts).toMatchObject({ credential: 2, status_list: 1 })
     a.close()
 
     const hub = open(w.hubFile)
@@ -187,13 +189,24 @@ describe('credentials across sync', () => {
     expect(checkOf(v, 'issuer').status).toBe('passed')
     expect(checkOf(v, 'status').message).toMatch(/^Not revoked \(list of/)
     expect(v.held).toMatchObject({ issuedHere: false, revokedAt: null })
+    // Revoked at the hub: the field device's signed list cannot say so, the hub's records do.
+    await hub.call('credentials.revoke', { id: other.credential.id, reason: 'duplicate award' })
+    const revokedAtHub = await hub.call('credentials.verify', {
+      source: { kind: 'text', text: other.artefacts.json },
+    })
+    expect(revokedAtHub.verified).toBe(false)
+    expect(checkOf(revokedAtHub, 'status')).toMatchObject({ status: 'failed' })
+    expect(checkOf(revokedAtHub, 'status').message).toMatch(
+      /duplicate award \(this installation's records\)$/,
+    )
     hub.close()
 
     const a2 = open(w.aFile)
     await a2.call('sync.importReceipt', { file: path.join(w.dir, 'a1.receipt') })
     await a2.call('credentials.revoke', { id: issued.credential.id, reason: 'wrong learner' })
+    await a2.call('credentials.revoke', { id: other.credential.id, reason: 'revoked on the device too' })
     const second = await a2.call('sync.export', { outFile: path.join(w.dir, 'a2.tsb') })
-    expect(second.counts).toMatchObject({ credential: 1, status_list: 1 })
+    expect(second.counts).toMatchObject({ credential: 2, status_list: 1 })
     a2.close()
 
     const hub2 = open(w.hubFile)
@@ -201,6 +214,10 @@ describe('credentials across sync', () => {
     expect(r.counts.conflict).toBe(0)
     expect((await hub2.call('credentials.get', { id: issued.credential.id })).revocationReason).toBe(
       'wrong learner',
+    )
+    // Revoked on both sides: the revocation held first stays, and it is no conflict.
+    expect((await hub2.call('credentials.get', { id: other.credential.id })).revocationReason).toBe(
+      'duplicate award',
     )
     const after = await hub2.call('credentials.verify', {
       source: { kind: 'text', text: issued.artefacts.json },

@@ -13,8 +13,14 @@ export function registerSystemCommands(program: Command): void {
         const { organization } = await call('system.init', {
           organization: { name: o.orgName, url: o.orgUrl, email: o.orgEmail },
         })
-        out.result({ organization, databaseFile: tessera.ctx.database.file, deviceId: tessera.ctx.deviceId }, () =>
-          [`Set up "${organization.name}".`, `Database: ${tessera.ctx.database.file}`, `Device:   ${tessera.ctx.deviceId}`].join('\n'),
+        out.result(
+          { organization, databaseFile: tessera.ctx.database.file, deviceId: tessera.ctx.deviceId },
+          () =>
+            [
+              `Set up "${organization.name}".`,
+              `Database: ${tessera.ctx.database.file}`,
+              `Device:   ${tessera.ctx.deviceId}`,
+            ].join('\n'),
         )
       })
     })
@@ -53,7 +59,12 @@ export function registerSystemCommands(program: Command): void {
           const report = await call('system.doctor', {})
           out.result(report, () =>
             report.checks
-              .map((c) => [`${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.message}`, ...c.problems.map((p) => `       ${p}`)].join('\n'))
+              .map((c) =>
+                [
+                  `${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.message}`,
+                  ...c.problems.map((p) => `       ${p}`),
+                ].join('\n'),
+              )
               .join('\n'),
           )
           if (!report.ok) throw new CheckFailed('doctor found problems (see above)')
@@ -71,7 +82,11 @@ export function registerSystemCommands(program: Command): void {
         cmd.optsWithGlobals<GlobalOptions>(),
         async ({ call, out }) => {
           const list = await call('assessors.list', {})
-          out.result(list, () => (list.length ? list.map((a) => `${a.id}  ${a.name}${a.email ? ` <${a.email}>` : ''}`).join('\n') : 'No assessors yet.'))
+          out.result(list, () =>
+            list.length
+              ? list.map((a) => `${a.id}  ${a.name}${a.email ? ` <${a.email}>` : ''}`).join('\n')
+              : 'No assessors yet.',
+          )
         },
         { readonly: true },
       )

@@ -72,7 +72,9 @@ export const systemOps = defineOps({
       /** The issuer id (did:key) credentials are signed as, and the new keys' fingerprints. */
       issuer: z.object({
         id: z.string(),
-        keys: z.array(z.object({ kid: z.string(), type: z.enum(['Ed25519', 'P-256']), fingerprint: z.string() })),
+        keys: z.array(
+          z.object({ kid: z.string(), type: z.enum(['Ed25519', 'P-256']), fingerprint: z.string() }),
+        ),
       }),
     }),
   },

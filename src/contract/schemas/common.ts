@@ -47,7 +47,9 @@ export const isoDateTime = z.iso.datetime({ offset: true, message: 'must be an I
 export const base64 = z.base64({ message: 'must be base64' })
 
 export const imageFile = z.object({
-  mediaType: z.enum(['image/png', 'image/jpeg', 'image/svg+xml'], { message: 'must be a PNG, JPEG or SVG image' }),
+  mediaType: z.enum(['image/png', 'image/jpeg', 'image/svg+xml'], {
+    message: 'must be a PNG, JPEG or SVG image',
+  }),
   dataBase64: base64,
 })
 

@@ -91,14 +91,31 @@ export async function ed25519Sign(
   publicKey: Uint8Array,
 ): Promise<Uint8Array> {
   if (await webCryptoEd25519()) {
-    const jwk = {
-      kty: 'OKP',
-      crv: 'Ed25519',
-      x: base64urlnopad.encode(publicKey),
-      d: base64urlnopad.encode(seed),
-    }
-    const key = await crypto.subtle.importKey('jwk', jwk, ED25519, false, ['sign'])
+    const key = await signKey(seed, publicKey)
     return new Uint8Array(await crypto.subtle.sign(ED25519, key, message as Bytes))
   }
   return ed25519.sign(message, seed)
+}
+
+// Importing the private key cost as much as signing; a batch of credentials signs with one key, so
+// keep the (non-extractable) imported key. The seed is already held in memory by whoever signs.
+const signKeys = new Map<string, Promise<WebCryptoKey>>()
+const MAX_SIGN_KEYS = 8
+
+function signKey(seed: Uint8Array, publicKey: Uint8Array): Promise<WebCryptoKey> {
+  const jwk = {
+    kty: 'OKP',
+    crv: 'Ed25519',
+    x: base64urlnopad.encode(publicKey),
+    d: base64urlnopad.encode(seed),
+  }
+  const id = `${jwk.x}.${jwk.d}`
+  let key = signKeys.get(id)
+  if (!key) {
+    if (signKeys.size >= MAX_SIGN_KEYS) signKeys.clear()
+    key = crypto.subtle.importKey('jwk', jwk, ED25519, false, ['sign'])
+    key.catch(() => signKeys.delete(id))
+    signKeys.set(id, key)
+  }
+  return key
 }

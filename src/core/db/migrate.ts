@@ -24,9 +24,14 @@ export function schemaTooNew(file: string, found: number, supported: number): Te
  * `user_version` bump, so a crash leaves the file at the previous complete version.
  * (kysely's Migrator does not wrap SQLite migrations in a transaction, hence this runner.)
  */
-export function migrate(db: Database, list: readonly Migration[], file = 'the database'): { from: number; to: number } {
+export function migrate(
+  db: Database,
+  list: readonly Migration[],
+  file = 'the database',
+): { from: number; to: number } {
   list.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`migration list is out of order at ${m.name} (version ${m.version})`)
+    if (m.version !== i + 1)
+      throw new Error(`migration list is out of order at ${m.name} (version ${m.version})`)
   })
   const latest = list.length
   const from = schemaVersionOf(db)

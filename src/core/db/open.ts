@@ -47,7 +47,9 @@ export function openDatabase(opts: OpenOptions): TesseraDatabase {
       const found = schemaVersionOf(probe)
       if (found > LATEST_SCHEMA_VERSION) throw schemaTooNew(file, found, LATEST_SCHEMA_VERSION)
       if (opts.readonly && found < LATEST_SCHEMA_VERSION) {
-        throw new Error(`${file} needs upgrading (schema ${found} < ${LATEST_SCHEMA_VERSION}); open it once for writing`)
+        throw new Error(
+          `${file} needs upgrading (schema ${found} < ${LATEST_SCHEMA_VERSION}); open it once for writing`,
+        )
       }
     } finally {
       probe.close()
@@ -57,7 +59,12 @@ export function openDatabase(opts: OpenOptions): TesseraDatabase {
   }
 
   if (opts.readonly) {
-    const sqlite = new Database(file, { readonly: true, fileMustExist: true, timeout: 5000, ...driverOptions })
+    const sqlite = new Database(file, {
+      readonly: true,
+      fileMustExist: true,
+      timeout: 5000,
+      ...driverOptions,
+    })
     return wrap(file, sqlite, true, () => undefined)
   }
 
@@ -79,7 +86,12 @@ export function openDatabase(opts: OpenOptions): TesseraDatabase {
   }
 }
 
-function wrap(file: string, sqlite: Database.Database, readonly: boolean, release: () => void): TesseraDatabase {
+function wrap(
+  file: string,
+  sqlite: Database.Database,
+  readonly: boolean,
+  release: () => void,
+): TesseraDatabase {
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
   let closed = false
   return {

@@ -109,7 +109,9 @@ function memoizeLayout(font: fontkit.Font): void {
   const copy = (run: GlyphRun): GlyphRun => {
     const out = Object.assign(Object.create(Object.getPrototypeOf(run) as object) as GlyphRun, run)
     out.glyphs = run.glyphs.slice()
-    out.positions = run.positions.map((p) => Object.assign(Object.create(Object.getPrototypeOf(p) as object) as typeof p, p))
+    out.positions = run.positions.map((p) =>
+      Object.assign(Object.create(Object.getPrototypeOf(p) as object) as typeof p, p),
+    )
     out.features = { ...run.features }
     return out
   }

@@ -41,7 +41,12 @@ export const auditEntryHash = (e: ChainFields): string =>
  * The chain is per device: each entry links to the previous entry of the same device, so entries
  * imported from field devices keep their own verifiable chains at the hub.
  */
-export async function appendAudit(tx: Tx, ctx: ServiceContext, call: CallContext | undefined, input: AuditInput): Promise<void> {
+export async function appendAudit(
+  tx: Tx,
+  ctx: ServiceContext,
+  call: CallContext | undefined,
+  input: AuditInput,
+): Promise<void> {
   const last = await tx
     .selectFrom('audit_log')
     .select('hash')
@@ -77,7 +82,9 @@ export interface AuditChainProblem {
  * Re-computes every entry's hash and link. An edited entry breaks its own hash; a deleted entry
  * breaks the next entry's link; a deleted tail shows as a gap against SQLite's AUTOINCREMENT counter.
  */
-export async function verifyAuditChain(db: Kysely<DB>): Promise<{ entries: number; problems: AuditChainProblem[] }> {
+export async function verifyAuditChain(
+  db: Kysely<DB>,
+): Promise<{ entries: number; problems: AuditChainProblem[] }> {
   const rows = await db.selectFrom('audit_log').selectAll().orderBy('seq').execute()
   const problems: AuditChainProblem[] = []
   const lastHashByDevice = new Map<string, string>()
@@ -92,11 +99,18 @@ export async function verifyAuditChain(db: Kysely<DB>): Promise<{ entries: numbe
       })
     }
     if (auditEntryHash(r) !== r.hash) {
-      problems.push({ seq: r.seq, entryId: r.id, deviceId: r.device_id, problem: 'content does not match its hash: edited' })
+      problems.push({
+        seq: r.seq,
+        entryId: r.id,
+        deviceId: r.device_id,
+        problem: 'content does not match its hash: edited',
+      })
     }
     lastHashByDevice.set(r.device_id, r.hash)
   }
-  const counter = await sql<{ seq: number }>`SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'`.execute(db)
+  const counter = await sql<{
+    seq: number
+  }>`SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'`.execute(db)
   const maxSeq = rows.at(-1)?.seq ?? 0
   const issued = counter.rows[0]?.seq ?? 0
   if (issued > maxSeq) {

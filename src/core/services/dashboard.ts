@@ -79,7 +79,7 @@ export function dashboardHandlers(ctx: ServiceContext): FeatureHandlers<typeof d
 
       // Content JSON is parsed once per rubric version, not once per assessment.
       let lastVersionId = ''
-      let lastContent: StoredContent = {}
+      let lastContent: StoredContent
       for (const row of rows) {
         let outcome: StoredOutcome
         try {

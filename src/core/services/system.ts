@@ -30,7 +30,10 @@ export function systemHandlers(ctx: ServiceContext): FeatureHandlers<typeof syst
     return row ? toOrganization(row) : null
   }
 
-  const count = async (table: 'learner' | 'assessor' | 'rubric' | 'assessment', where?: 'draft'): Promise<number> => {
+  const count = async (
+    table: 'learner' | 'assessor' | 'rubric' | 'assessment',
+    where?: 'draft',
+  ): Promise<number> => {
     let q = db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n'))
     if (where === 'draft') q = q.where(sql.ref('state'), '=', 'draft')
     return Number((await q.executeTakeFirstOrThrow()).n)
@@ -57,7 +60,10 @@ export function systemHandlers(ctx: ServiceContext): FeatureHandlers<typeof syst
 
     'system.init': async ({ organization: input }, call) => {
       if (await getOrganization()) {
-        throw new TesseraError('conflict', 'This database is already set up; change the organization in Settings instead')
+        throw new TesseraError(
+          'conflict',
+          'This database is already set up; change the organization in Settings instead',
+        )
       }
       // The issuer keys are made with the organization: asked for and sealed before the
       // transaction opens, stored in it, so setup leaves either both or neither.
@@ -100,21 +106,31 @@ export function systemHandlers(ctx: ServiceContext): FeatureHandlers<typeof syst
     'system.doctor': async () => {
       const integrity = ctx.database.sqlite.pragma('integrity_check') as { integrity_check: string }[]
       const integrityProblems = integrity.map((r) => r.integrity_check).filter((m) => m !== 'ok')
-      const fk = ctx.database.sqlite.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[]
+      const fk = ctx.database.sqlite.pragma('foreign_key_check') as {
+        table: string
+        rowid: number
+        parent: string
+      }[]
       const fkProblems = fk.map((r) => `${r.table} row ${r.rowid} points to a missing ${r.parent}`)
       const chain = await verifyAuditChain(db)
-      const chainProblems = chain.problems.map((p) => `entry ${p.seq}${p.entryId ? ` (${p.entryId})` : ''}: ${p.problem}`)
+      const chainProblems = chain.problems.map(
+        (p) => `entry ${p.seq}${p.entryId ? ` (${p.entryId})` : ''}: ${p.problem}`,
+      )
       const checks = [
         {
           name: 'integrity',
           ok: integrityProblems.length === 0,
-          message: integrityProblems.length ? 'SQLite integrity check failed' : 'SQLite integrity check passed',
+          message: integrityProblems.length
+            ? 'SQLite integrity check failed'
+            : 'SQLite integrity check passed',
           problems: integrityProblems,
         },
         {
           name: 'foreign-keys',
           ok: fkProblems.length === 0,
-          message: fkProblems.length ? `${fkProblems.length} broken references` : 'every reference points to a record',
+          message: fkProblems.length
+            ? `${fkProblems.length} broken references`
+            : 'every reference points to a record',
           problems: fkProblems,
         },
         {
@@ -165,27 +181,57 @@ export function systemHandlers(ctx: ServiceContext): FeatureHandlers<typeof syst
     'assessors.list': async ({ includeInactive }) => {
       let q = db.selectFrom('assessor').selectAll().orderBy('name')
       if (!includeInactive) q = q.where('active', '=', 1)
-      return (await q.execute()).map((r) => ({ id: r.id, name: r.name, email: r.email, active: r.active === 1 }))
+      return (await q.execute()).map((r) => ({
+        id: r.id,
+        name: r.name,
+        email: r.email,
+        active: r.active === 1,
+      }))
     },
 
     'assessors.add': async (input, call) => {
       const now = isoNow(ctx)
-      const row = { id: newId(), device_id: ctx.deviceId, created_at: now, updated_at: now, name: input.name, email: input.email }
+      const row = {
+        id: newId(),
+        device_id: ctx.deviceId,
+        created_at: now,
+        updated_at: now,
+        name: input.name,
+        email: input.email,
+      }
       await db.transaction().execute(async (trx) => {
         await trx.insertInto('assessor').values(row).execute()
-        await appendAudit(trx, ctx, call, { action: 'assessor.create', entityType: 'assessor', entityId: row.id, details: { name: row.name } })
+        await appendAudit(trx, ctx, call, {
+          action: 'assessor.create',
+          entityType: 'assessor',
+          entityId: row.id,
+          details: { name: row.name },
+        })
       })
       return { id: row.id, name: row.name, email: row.email, active: true }
     },
 
     'assessors.findOrCreate': async ({ name }, call) => {
       const existing = await db.selectFrom('assessor').selectAll().where('name', '=', name).executeTakeFirst()
-      if (existing) return { id: existing.id, name: existing.name, email: existing.email, active: existing.active === 1 }
+      if (existing)
+        return { id: existing.id, name: existing.name, email: existing.email, active: existing.active === 1 }
       const now = isoNow(ctx)
-      const row = { id: newId(), device_id: ctx.deviceId, created_at: now, updated_at: now, name, email: null }
+      const row = {
+        id: newId(),
+        device_id: ctx.deviceId,
+        created_at: now,
+        updated_at: now,
+        name,
+        email: null,
+      }
       await db.transaction().execute(async (trx) => {
         await trx.insertInto('assessor').values(row).execute()
-        await appendAudit(trx, ctx, call, { action: 'assessor.create', entityType: 'assessor', entityId: row.id, details: { name } })
+        await appendAudit(trx, ctx, call, {
+          action: 'assessor.create',
+          entityType: 'assessor',
+          entityId: row.id,
+          details: { name },
+        })
       })
       return { id: row.id, name, email: null, active: true }
     },

@@ -60,7 +60,9 @@ function credentialKind(): RecordKind {
     transition(held, incoming): Transition {
       if (coreOf(held) !== coreOf(incoming)) return 'different'
       if (held.revoked_at == null && incoming.revoked_at != null) return 'forward'
-      if (held.revoked_at != null && incoming.revoked_at == null) return 'stale'
+      // Revoked here already (or revoked on both sides): the credential is revoked either way and
+      // the revocation held first stays.
+      if (held.revoked_at != null) return 'stale'
       return 'different'
     },
     advance(sqlite, incoming) {

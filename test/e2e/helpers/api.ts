@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test'
 import type { OpInput, OpName, OpOutput } from '../../../src/contract/ops'
 import type { TesseraServer } from '../fixtures'
 
@@ -22,7 +23,7 @@ export async function callApi<K extends OpName>(
 }
 
 /** axe-core's serious and critical findings on the page as it is now, one line each (empty when none). */
-export async function seriousAxeFindings(page: import('@playwright/test').Page): Promise<string[]> {
+export async function seriousAxeFindings(page: Page): Promise<string[]> {
   const { default: AxeBuilder } = await import('@axe-core/playwright')
   const results = await new AxeBuilder({ page })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
