@@ -19,6 +19,7 @@ const nodeBuiltins = ['fs', 'path', 'crypto', 'os', 'child_process', 'buffer'].m
 export default tseslint.config(
   {
     ignores: [
+      'bench/_prof-*',
       'out/**',
       'dist/**',
       'node_modules/**',

@@ -77,6 +77,20 @@ export async function timePair(
   return { samples, baseline }
 }
 
+/**
+ * Runs `fn` once and returns its wall time and the CPU time this process spent meanwhile (user +
+ * system, all threads), both in ms. On a machine shared with others, wall time includes waiting for
+ * a core; CPU time does not, so it shows what the work itself costs.
+ */
+export async function measure(fn: () => unknown): Promise<{ wall: number; cpu: number }> {
+  const c0 = process.cpuUsage()
+  const t0 = performance.now()
+  await fn()
+  const wall = performance.now() - t0
+  const c = process.cpuUsage(c0)
+  return { wall, cpu: (c.user + c.system) / 1000 }
+}
+
 /** Case median over baseline median. */
 export const ratioOf = (c: Stats, b: Stats): number => c.median / b.median
 

@@ -1,12 +1,14 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session, shell } from 'electron'
 import { opNames } from '../contract/ops'
+import { cliSecrets } from '../cli/io'
 import { openTessera, type Tessera } from '../core/app'
 import { toApiError } from '../core/dispatch'
 import { APP_ENTRY_URL, APP_SCHEME } from './app-url'
 import { desktopDbFile } from './db-file'
+import { safeStorageSecrets } from './safe-storage'
 import { askSavePath, describeError, runFileAction } from './dialogs'
 import { createSenderValidator, registerIpcHandlers } from './ipc'
 import { menuTemplate } from './menu'
@@ -57,7 +59,14 @@ function openDatabase(): Tessera {
     resourcesPath: process.resourcesPath,
     exists: (f) => fs.existsSync(f),
   })
-  return openTessera({ dbFile, nativeBinding })
+  // The keychain remembers the issuer-key passphrase; until the UI has its own passphrase dialog the
+  // first one comes from TESSERA_PASSPHRASE, as in browser mode.
+  const secrets = safeStorageSecrets({
+    safeStorage,
+    file: path.join(app.getPath('userData'), 'issuer-passphrase.bin'),
+    fallback: cliSecrets(),
+  })
+  return openTessera({ dbFile, nativeBinding, secrets })
 }
 
 function createWindow(): BrowserWindow {

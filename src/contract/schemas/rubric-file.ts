@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ACHIEVEMENT_TYPES } from '../../core/domain/achievement-types'
 
 /**
  * The Tessera rubric file (docs/rubric-format.md, resources/schemas/rubric.schema.json): one rubric
@@ -12,40 +13,7 @@ import { z } from 'zod'
 export const RUBRIC_FORMAT = 'tessera.rubric'
 export const RUBRIC_FORMAT_VERSION = 1
 
-/** OB 3.0 AchievementType values (the spec's enumeration); anything else must be `ext:Name`. */
-export const ACHIEVEMENT_TYPES = [
-  'Achievement',
-  'ApprenticeshipCertificate',
-  'Assessment',
-  'Assignment',
-  'AssociateDegree',
-  'Award',
-  'Badge',
-  'BachelorDegree',
-  'Certificate',
-  'CertificateOfCompletion',
-  'Certification',
-  'CommunityService',
-  'Competency',
-  'Course',
-  'CoCurricular',
-  'Degree',
-  'Diploma',
-  'DoctoralDegree',
-  'Fieldwork',
-  'GeneralEducationDevelopment',
-  'JourneymanCertificate',
-  'LearningProgram',
-  'License',
-  'Membership',
-  'ProfessionalDoctorate',
-  'QualityAssuranceCredential',
-  'MasterCertificate',
-  'MasterDegree',
-  'MicroCredential',
-  'ResearchDoctorate',
-  'SecondarySchoolDiploma',
-] as const
+export { ACHIEVEMENT_TYPES }
 
 /** OB 3.0 AlignmentTargetType values; anything else must be `ext:Name`. */
 export const ALIGNMENT_TARGET_TYPES = [

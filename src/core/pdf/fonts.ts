@@ -86,7 +86,7 @@ function load(file: string): fontkit.Font {
     const parsed = fontkit.create(fs.readFileSync(resourcePath('fonts', file)))
     if (!('unitsPerEm' in parsed)) throw new Error(`resources/fonts/${file} is a font collection, not a font`)
     font = parsed
-    if (!process.env.NO_MEMO) memoizeLayout(font)
+    memoizeLayout(font)
     loaded.set(file, font)
   }
   return font

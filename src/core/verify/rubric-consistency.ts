@@ -11,6 +11,7 @@
  *
  * Isomorphic.
  */
+import { ACHIEVEMENT_TYPES as OB3_ACHIEVEMENT_TYPES } from '../domain/achievement-types'
 
 export type RubricRule = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8
 
@@ -22,39 +23,7 @@ export interface RubricIssue {
   message: string
 }
 
-export const ACHIEVEMENT_TYPES: readonly string[] = [
-  'Achievement',
-  'ApprenticeshipCertificate',
-  'Assessment',
-  'Assignment',
-  'AssociateDegree',
-  'Award',
-  'Badge',
-  'BachelorDegree',
-  'Certificate',
-  'CertificateOfCompletion',
-  'Certification',
-  'CommunityService',
-  'Competency',
-  'Course',
-  'CoCurricular',
-  'Degree',
-  'Diploma',
-  'DoctoralDegree',
-  'Fieldwork',
-  'GeneralEducationDevelopment',
-  'JourneymanCertificate',
-  'LearningProgram',
-  'License',
-  'Membership',
-  'ProfessionalDoctorate',
-  'QualityAssuranceCredential',
-  'MasterCertificate',
-  'MasterDegree',
-  'MicroCredential',
-  'ResearchDoctorate',
-  'SecondarySchoolDiploma',
-]
+export const ACHIEVEMENT_TYPES: readonly string[] = OB3_ACHIEVEMENT_TYPES
 
 type Obj = Record<string, unknown>
 
