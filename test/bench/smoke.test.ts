@@ -46,7 +46,9 @@ describe('npm run bench -- --smoke --json', () => {
       expect(typeof result.met, result.id).toBe('boolean')
       if (result.stats) {
         expect(result.stats.runs, result.id).toBeGreaterThan(0)
-        expect(Number.isFinite(result.stats.median) && Number.isFinite(result.stats.p95), result.id).toBe(true)
+        expect(Number.isFinite(result.stats.median) && Number.isFinite(result.stats.p95), result.id).toBe(
+          true,
+        )
       }
       if (result.baseline) expect(Number.isFinite(result.ratio), result.id).toBe(true)
     }

@@ -112,8 +112,13 @@ test('the whole flow of a new user: setup, learners, rubric, assess, issue, veri
   await expect(page.getByRole('heading', { level: 2, name: /^Verified$/ })).toBeVisible()
   await expect(page.locator('.verify-check-passed').first()).toBeVisible()
   await shoot(page, testInfo, 'verify-ok')
+  // On a netbook-sized window the verdict, below the inputs, is scrolled into view and focused.
+  await page.setViewportSize({ width: 1024, height: 600 })
   await page.locator('#verify-file').setInputFiles(png)
-  await expect(page.getByRole('heading', { level: 2, name: /^Verified$/ })).toBeVisible()
+  const verdict = page.getByRole('heading', { level: 2, name: /^Verified$/ })
+  await expect(verdict).toBeInViewport()
+  await expect(verdict).toBeFocused()
+  await page.setViewportSize({ width: 1280, height: 800 })
 
   // Revoke, and Verify shows it.
   await open('credentials')

@@ -82,6 +82,33 @@ test('create a rubric in the editor, fix a cell error, edit in place, then a new
   await page.screenshot({ path: testInfo.outputPath('rubric-versions.png'), fullPage: true })
 })
 
+test('on a 1024x600 screen, a grid cell reached from the keyboard is not hidden by the Save bar', async ({
+  app: page,
+}) => {
+  const ui = new AppPage(page)
+  await ui.setUp({ name: 'Northside Skills Trust' })
+  await page.setViewportSize({ width: 1024, height: 600 })
+  await ui.open('rubrics')
+  await page.getByRole('button', { name: 'New rubric' }).click()
+  for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Add a criterion' }).click()
+  const bar = page.locator('.sticky-actions')
+  // Walk the grid with Tab, as an assessor without a mouse does: every focused field stays in sight.
+  await page.getByLabel('Criterion 1: title', { exact: true }).focus()
+  let checked = 0
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press('Tab')
+    const focused = page.locator(':focus')
+    if (!(await focused.evaluate((el) => el.closest('.rubric-grid') !== null))) continue
+    const box = await focused.boundingBox()
+    const barBox = await bar.boundingBox()
+    expect(box, 'the focused cell has a box').not.toBeNull()
+    expect(barBox, 'the Save bar has a box').not.toBeNull()
+    if (box && barBox && barBox.y < 600) expect(box.y + box.height).toBeLessThanOrEqual(barBox.y + 1)
+    checked++
+  }
+  expect(checked).toBeGreaterThan(20)
+})
+
 test('import an example rubric file and export it again', async ({ app: page }, testInfo) => {
   const ui = new AppPage(page)
   await ui.setUp({ name: 'Northside Skills Trust' })

@@ -1,4 +1,4 @@
-import { useState, type DragEvent, type ReactNode } from 'react'
+import { useEffect, useRef, useState, type DragEvent, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { OpInput, OpOutput } from '../../../contract/ops'
 import { api } from '../api'
@@ -157,12 +157,19 @@ function VerifyReport({ report, source }: { report: Report; source: string }): R
       : t('verify.notVerified')
   const subject = report.credential?.credentialSubject as { name?: string } | undefined
   const achievement = report.credential?.name as string | undefined
+  // On a small screen (1024x600 netbooks) the result lands below the inputs: bring the verdict into
+  // view and give it focus so keyboard and screen-reader users land on it too.
+  const verdictRef = useRef<HTMLHeadingElement>(null)
+  useEffect(() => {
+    verdictRef.current?.scrollIntoView({ block: 'start' })
+    verdictRef.current?.focus({ preventScroll: true })
+  }, [report])
   return (
     <section
       className={`card assess-stack verify-result ${report.verified ? 'verify-ok' : 'verify-bad'}`}
       aria-labelledby="verify-verdict"
     >
-      <h2 id="verify-verdict" className="verify-verdict">
+      <h2 id="verify-verdict" className="verify-verdict" ref={verdictRef} tabIndex={-1}>
         <span aria-hidden="true">{report.verified ? '✓ ' : '✗ '}</span>
         {verdict}
       </h2>

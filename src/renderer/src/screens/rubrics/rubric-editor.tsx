@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react'
+import { useRef, useState, type FocusEvent, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { TesseraError } from '../../../../contract/errors'
 import type { RubricDetail } from '../../../../contract/ops/rubrics'
@@ -91,10 +91,22 @@ export function RubricEditor({
     message: path ? `${where(path)}: ${message}` : message,
   }))
 
+  // The Save bar sticks to the bottom of the pane; Chromium's focus scrolling leaves a half-visible
+  // field where it is, i.e. behind the bar. Bring such a field to the middle of the pane.
+  const actionsRef = useRef<HTMLDivElement>(null)
+  const keepAboveActions = (ev: FocusEvent<HTMLFormElement>): void => {
+    const bar = actionsRef.current
+    if (!bar || bar.contains(ev.target)) return
+    if (ev.target.getBoundingClientRect().bottom > bar.getBoundingClientRect().top) {
+      ev.target.scrollIntoView({ block: 'center' })
+    }
+  }
+
   return (
     <form
       className="rubric-editor"
       noValidate
+      onFocus={keepAboveActions}
       onSubmit={(ev) => {
         ev.preventDefault()
         void save()
@@ -201,7 +213,7 @@ export function RubricEditor({
 
       <RubricPreview draft={d} />
 
-      <div className="form-actions sticky-actions">
+      <div className="form-actions sticky-actions" ref={actionsRef}>
         <Button type="submit" variant="primary" busy={busy}>
           {busy ? t('common.saving') : t('rubrics.save')}
         </Button>
