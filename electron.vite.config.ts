@@ -2,6 +2,7 @@ import { resolve } from 'node:path'
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'electron-vite'
 import type { Plugin } from 'vite'
+import { PREBUILT_VERIFIER_FILE, verifierBuildOptions } from './src/core/node/verifier-bundle-options'
 import { CONTENT_SECURITY_POLICY_META as CSP } from './src/server/csp'
 
 /**
@@ -24,8 +25,29 @@ function devCspRelaxation(): Plugin {
   }
 }
 
+/**
+ * The offline verifier kit's script, bundled at build time beside the main process code (a packaged
+ * app has no esbuild to bundle it at run time; src/core/node/verifier-bundle.ts reads it from there).
+ */
+function prebuiltVerifier(): Plugin {
+  return {
+    name: 'tessera:prebuilt-verifier',
+    apply: 'build',
+    async generateBundle() {
+      const esbuild = await import('esbuild')
+      const result = await esbuild.build(
+        verifierBuildOptions(resolve(__dirname, 'src/core/verify/browser-entry.ts')),
+      )
+      const source = result.outputFiles[0]?.text
+      if (!source) throw new Error('bundling the verifier produced no output')
+      this.emitFile({ type: 'asset', fileName: PREBUILT_VERIFIER_FILE, source })
+    },
+  }
+}
+
 export default defineConfig({
   main: {
+    plugins: [prebuiltVerifier()],
     build: {
       // Runtime libraries stay in node_modules (electron-vite externalizes `dependencies`): the native
       // better-sqlite3 cannot be bundled, pdfkit loads its fonts through package.json `imports`, and

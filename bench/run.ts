@@ -17,44 +17,11 @@ import { fileURLToPath } from 'node:url'
 import v8 from 'node:v8'
 import vm from 'node:vm'
 import Database from 'better-sqlite3'
-import { browserStartCase } from './cases/browser-start'
-import { caseContext, type BenchCase } from './cases/context'
-import { finalizeCase } from './cases/finalize'
-import { issueCase } from './cases/issue'
-import { learnerSearchCase } from './cases/learner-search'
-import { openCase } from './cases/open'
-import { rendererSizeCase } from './cases/renderer-size'
-import { syncCase } from './cases/sync'
-import { verifyCase } from './cases/verify'
+import { CASES, type CaseEntry } from './cases'
+import { caseContext } from './cases/context'
 import { FULL, SMOKE, type BenchConfig } from './config'
 import { largeFixture, syncFixture } from './data/fixture'
 import { printTable, type CaseResult } from './harness'
-
-export const CASES: readonly BenchCase[] = [
-  openCase,
-  learnerSearchCase,
-  finalizeCase,
-  issueCase,
-  verifyCase,
-  syncCase,
-  rendererSizeCase,
-  browserStartCase,
-]
-
-/** The result ids every complete run has (the smoke test checks them). */
-export const RESULT_IDS = [
-  'open',
-  'learner-search',
-  'finalize',
-  'issue',
-  'issue-memory',
-  'verify',
-  'export',
-  'import',
-  'reimport',
-  'renderer-size',
-  'browser-start',
-] as const
 
 interface Options {
   json: boolean
@@ -114,8 +81,9 @@ function enableGc(): void {
   ;(globalThis as { gc?: unknown }).gc = vm.runInNewContext('gc')
 }
 
-async function runInProcess(c: BenchCase, config: BenchConfig): Promise<CaseResult[]> {
+async function runInProcess(entry: CaseEntry, config: BenchConfig): Promise<CaseResult[]> {
   enableGc()
+  const c = await entry.load()
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `tessera-bench-${c.id}-`))
   try {
     return await c.run(caseContext(config, workDir, (m) => log(`${c.id}: ${m}`)))
@@ -124,7 +92,7 @@ async function runInProcess(c: BenchCase, config: BenchConfig): Promise<CaseResu
   }
 }
 
-function runInChild(c: BenchCase, opts: Options): Promise<CaseResult[]> {
+function runInChild(c: CaseEntry, opts: Options): Promise<CaseResult[]> {
   const resultFile = path.join(os.tmpdir(), `tessera-bench-result-${process.pid}-${c.id}.json`)
   const args = [
     '--expose-gc',

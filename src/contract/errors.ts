@@ -15,6 +15,12 @@ export type ErrorCode =
   | 'conflict'
   /** The caller may not do this (e.g. wrong passphrase, untrusted device, bad IPC sender). */
   | 'forbidden'
+  /**
+   * The issuer-key passphrase is needed and the host holds none: ask the person (`session.unlock`)
+   * and try again. `details.purpose` is 'unlock' (open existing keys) or 'create' (seal new ones).
+   * A wrong passphrase is `forbidden`, never this.
+   */
+  | 'passphrase_required'
   /** The database is held by another Tessera process. */
   | 'locked'
   /** The database was written by a newer Tessera and is left untouched. */

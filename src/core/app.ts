@@ -1,18 +1,25 @@
 import os from 'node:os'
+// jose (signing, sync bundles) is many times faster with these; Node 20 lacks them.
+import './node/uint8array-base64'
 import { TesseraError, type Result } from '../contract/errors'
 import type { OpInput, OpName, OpOutput } from '../contract/ops'
 import { openDatabase, type TesseraDatabase } from './db/open'
 import { newId } from './domain/ids'
+import { createDatabaseHost } from './database-host'
 import { dispatch } from './dispatch'
 import { assessmentsHandlers } from './services/assessments'
+import { backupHandlers } from './services/backup'
 import { credentialsHandlers } from './services/credentials'
 import { dashboardHandlers } from './services/dashboard'
-import type { CallContext, SecretProvider, ServiceContext } from './services/context'
+import type { CallContext, DatabaseHost, SecretProvider, ServiceContext } from './services/context'
 import type { Handlers } from './services/handlers'
 import { keysHandlers } from './services/keys'
 import { learnersHandlers } from './services/learners'
 import { rubricsHandlers } from './services/rubrics'
+import { sessionHandlers } from './services/session'
+import type { PassphraseSession } from './services/session-secrets'
 import { syncHandlers } from './services/sync'
+import { syncBytesHandlers } from './services/sync-bytes'
 import { systemHandlers } from './services/system'
 
 export interface OpenTesseraOptions {
@@ -20,6 +27,8 @@ export interface OpenTesseraOptions {
   readonly?: boolean
   nativeBinding?: string
   secrets?: SecretProvider
+  /** The passphrase the UI gives (`session.*` ops); absent in the CLI, which asks on its terminal. */
+  session?: PassphraseSession
   actor?: string
   now?: () => Date
   evidenceMaxBytes?: number
@@ -60,13 +69,32 @@ export function createHandlers(ctx: ServiceContext): Handlers {
     ...rubricsHandlers(ctx),
     ...assessmentsHandlers(ctx),
     ...syncHandlers(ctx),
+    ...syncBytesHandlers(ctx),
+    ...backupHandlers(ctx),
     ...keysHandlers(ctx),
     ...credentialsHandlers(ctx),
     ...dashboardHandlers(ctx),
+    ...sessionHandlers(ctx),
   } satisfies Handlers
 }
 
 export function openTessera(opts: OpenTesseraOptions): Tessera {
+  // Reopenable: restoring a backup from the app swaps the database under the same Tessera object.
+  const { current, guard } = createDatabaseHost((host) => openOnce(opts, host), opts.nativeBinding)
+  return {
+    get ctx() {
+      return current().ctx
+    },
+    get handlers() {
+      return current().handlers
+    },
+    dispatch: (op, input, call) => guard(() => current().dispatch(op, input, call)),
+    call: (op, input, call) => guard(() => current().call(op, input, call)),
+    close: () => current().close(),
+  }
+}
+
+function openOnce(opts: OpenTesseraOptions, host: DatabaseHost): Tessera {
   const database = openDatabase({
     file: opts.dbFile,
     readonly: opts.readonly,
@@ -80,7 +108,9 @@ export function openTessera(opts: OpenTesseraOptions): Tessera {
       now: opts.now ?? (() => new Date()),
       defaultActor: opts.actor ?? safeUserName(),
       secrets: opts.secrets ?? noSecrets,
+      ...(opts.session ? { session: opts.session } : {}),
       limits: { evidenceMaxBytes: opts.evidenceMaxBytes ?? DEFAULT_EVIDENCE_MAX_BYTES },
+      host,
     }
     const handlers = createHandlers(ctx)
     return {

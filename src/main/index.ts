@@ -3,12 +3,12 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session, shell } from 'electron'
 import { opNames } from '../contract/ops'
-import { cliSecrets } from '../cli/io'
 import { openTessera, type Tessera } from '../core/app'
 import { toApiError } from '../core/dispatch'
 import { APP_ENTRY_URL, APP_SCHEME } from './app-url'
 import { desktopDbFile } from './db-file'
-import { safeStorageSecrets } from './safe-storage'
+import { keychainSession, safeStorageSecrets } from './safe-storage'
+import { sessionSecrets } from '../core/services/session-secrets'
 import { askSavePath, describeError, runFileAction } from './dialogs'
 import { createSenderValidator, registerIpcHandlers } from './ipc'
 import { menuTemplate } from './menu'
@@ -59,14 +59,20 @@ function openDatabase(): Tessera {
     resourcesPath: process.resourcesPath,
     exists: (f) => fs.existsSync(f),
   })
-  // The keychain remembers the issuer-key passphrase; until the UI has its own passphrase dialog the
-  // first one comes from TESSERA_PASSPHRASE, as in browser mode.
-  const secrets = safeStorageSecrets({
+  // The person types the passphrase in the UI (first-run setup, the unlock dialog): the session holds
+  // it in memory and the OS keychain remembers it for the next start. TESSERA_PASSPHRASE serves scripts.
+  const typed = sessionSecrets({ hostPassphrase: process.env.TESSERA_PASSPHRASE })
+  const keychain = safeStorageSecrets({
     safeStorage,
     file: path.join(app.getPath('userData'), 'issuer-passphrase.bin'),
-    fallback: cliSecrets(),
+    fallback: typed,
   })
-  return openTessera({ dbFile, nativeBinding, secrets })
+  return openTessera({
+    dbFile,
+    nativeBinding,
+    secrets: keychain,
+    session: keychainSession(typed, keychain),
+  })
 }
 
 function createWindow(): BrowserWindow {

@@ -3,7 +3,7 @@ import path from 'node:path'
 import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
 import { test, expect, type TesseraServer } from './fixtures'
-import { callOp } from './helpers/call-op'
+import { callApi } from './helpers/api'
 import { AppPage } from './pages/app-page'
 
 const ROOT = path.join(import.meta.dirname, '..', '..')
@@ -20,31 +20,31 @@ async function expectNoSeriousViolations(page: Page, where: string): Promise<voi
 
 /** 9 learners, the forklift rubric, two finalized assessments (a pass and a fail) and a draft today. */
 async function seed(server: TesseraServer): Promise<void> {
-  await callOp(server, 'learners.importCommit', {
+  await callApi(server, 'learners.importCommit', {
     csvBase64: fs.readFileSync(LEARNERS).toString('base64'),
     fileName: 'learners.csv',
   })
-  const { rubric } = await callOp(server, 'rubrics.import', { text: fs.readFileSync(RUBRIC, 'utf8') })
-  const detail = await callOp(server, 'rubrics.get', { rubricId: rubric.id })
+  const { rubric } = await callApi(server, 'rubrics.import', { text: fs.readFileSync(RUBRIC, 'utf8') })
+  const detail = await callApi(server, 'rubrics.get', { rubricId: rubric.id })
   const criteria: { id: string; levels: { id: string }[] }[] = detail.version.content.criteria
-  const learners = (await callOp(server, 'learners.list', {})).items
-  const assessor = await callOp(server, 'assessors.add', { name: 'R. Okafor' })
+  const learners = (await callApi(server, 'learners.list', {})).items
+  const assessor = await callApi(server, 'assessors.add', { name: 'R. Okafor' })
   const assess = async (learnerId: string, pick: (levels: { id: string }[]) => string, finalize: boolean) => {
-    const a = await callOp(server, 'assessments.create', {
+    const a = await callApi(server, 'assessments.create', {
       learnerId,
       rubricId: rubric.id,
       assessorId: assessor.id,
       assessedOn: new Date().toISOString().slice(0, 10),
     })
-    await callOp(server, 'assessments.saveDraft', {
+    await callApi(server, 'assessments.saveDraft', {
       id: a.id,
       scores: criteria.map((c) => ({ criterionId: c.id, levelId: pick(c.levels) })),
     })
-    if (finalize) await callOp(server, 'assessments.finalize', { id: a.id })
+    if (finalize) await callApi(server, 'assessments.finalize', { id: a.id })
   }
-  await assess(learners[0].id, (l) => l.at(-1)!.id, true) // top marks: a pass
-  await assess(learners[1].id, (l) => l[0]!.id, true) // lowest marks: a fail
-  await assess(learners[2].id, (l) => l[1]!.id, false) // a draft waiting
+  await assess(learners[0]!.id, (l) => l.at(-1)!.id, true) // top marks: a pass
+  await assess(learners[1]!.id, (l) => l[0]!.id, true) // lowest marks: a fail
+  await assess(learners[2]!.id, (l) => l[1]!.id, false) // a draft waiting
 }
 
 test('the dashboard shows the counts and accessible charts; axe passes in English and Arabic', async ({

@@ -17,7 +17,7 @@ export interface TesseraServer {
 const repoRoot = path.resolve(import.meta.dirname, '..', '..')
 
 /** Starts the real CLI, `tessera serve --port 0`, and waits for the URL it prints. */
-async function startServer(
+export async function startServer(
   dbFile: string,
 ): Promise<{ server: TesseraServer; child: ChildProcess; output: () => string }> {
   if (!fs.existsSync(path.join(repoRoot, 'out', 'renderer', 'index.html'))) {
@@ -58,7 +58,7 @@ async function startServer(
   return { server: { url, origin, dbFile, startupMs: Date.now() - started }, child, output: () => out }
 }
 
-function stop(child: ChildProcess): Promise<void> {
+export function stop(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null) return resolve()
     const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)

@@ -3,7 +3,7 @@ import path from 'node:path'
 import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
 import { test, expect } from './fixtures'
-import { callOp } from './helpers/call-op'
+import { callApi } from './helpers/api'
 import { AppPage } from './pages/app-page'
 
 const EXAMPLE = path.join(
@@ -61,10 +61,11 @@ test('create a rubric in the editor, fix a cell error, edit in place, then a new
   await expect(page.getByTestId('rubric-versions').locator('li.version-item')).toHaveCount(1)
 
   // Used for scoring: the next edit makes version 2, with what changed.
-  const [rubric] = await callOp(server, 'rubrics.list', {})
-  const learner = await callOp(server, 'learners.add', { givenName: 'Amina', familyName: 'Diallo' })
-  const assessor = await callOp(server, 'assessors.add', { name: 'R. Okafor' })
-  await callOp(server, 'assessments.create', {
+  const [rubric] = await callApi(server, 'rubrics.list', {})
+  if (!rubric) throw new Error('the rubric made above is not listed')
+  const learner = await callApi(server, 'learners.add', { givenName: 'Amina', familyName: 'Diallo' })
+  const assessor = await callApi(server, 'assessors.add', { name: 'R. Okafor' })
+  await callApi(server, 'assessments.create', {
     learnerId: learner.id,
     rubricId: rubric.id,
     assessorId: assessor.id,

@@ -28,6 +28,7 @@ let hubDevice = ''
 let referenceHub = ''
 let reference: string[] = []
 let referenceConflicts: string[] = []
+let aminaId = ''
 const receipts = Object.fromEntries(['a1', 'a2', 'b1', 'b2'].map((b) => [b, path.join(dir, `${b}.receipt`)]))
 
 function permutations<T>(xs: T[]): T[][] {
@@ -59,6 +60,10 @@ beforeAll(async () => {
   await a.call('sync.export', { outFile: (bundles.a1 = path.join(dir, 'a1.tsb')) })
   // More work after the first export: an edit (a new learner version), a void, a new assessment.
   await a.call('learners.update', { id: amina.learnerId, phone: '+234 803 000 0001' })
+  // A removal: Amina taken out of the cohort the first bundle put her in (a tombstone in a2).
+  aminaId = amina.learnerId
+  const cohortId = (await a.call('cohorts.list', {})).find((c) => c.name === 'Welding 2026')!.id
+  await a.call('cohorts.removeLearners', { cohortId, learnerIds: [amina.learnerId] })
   await a.call('assessments.void', { id: bongani.assessmentId, reason: 'Wrong rubric used' })
   await assess(a, { given: 'Chipo', family: 'Banda', rubricId: w.rubricId, evidence: evidenceBytes('chipo') })
   await a.call('sync.export', { outFile: (bundles.a2 = path.join(dir, 'a2.tsb')) })
@@ -154,6 +159,13 @@ describe('field -> hub convergence', () => {
       n: 1,
     })
     expect(hub.ctx.database.sqlite.prepare(`SELECT COUNT(*) AS n FROM blob`).get()).toEqual({ n: 3 })
+    // The removal won in every order (the other orders compare with this hub): Amina is in no cohort.
+    expect(
+      hub.ctx.database.sqlite
+        .prepare(`SELECT COUNT(*) AS n FROM learner_cohort WHERE learner_id = ?`)
+        .get(aminaId),
+    ).toEqual({ n: 0 })
+    expect(hub.ctx.database.sqlite.prepare(`SELECT COUNT(*) AS n FROM tombstone`).get()).toEqual({ n: 1 })
     hub.close()
 
     // Receipts back, the newer one first: every record of both devices is accounted for.

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process'
 import { InvalidArgumentError, type Command } from 'commander'
 import { TesseraError } from '../../contract/errors'
 import { resolveDbFile } from '../../core/node/paths'
+import { sessionSecrets } from '../../core/services/session-secrets'
 import { startServer } from '../../server'
-import { cliSecrets } from '../io'
 import type { GlobalOptions } from '../runtime'
 
 /** Opens `url` in the system browser; failing to do so is not an error (the URL is printed anyway). */
@@ -43,10 +43,14 @@ export function registerServeCommand(program: Command): void {
     .option('--no-open', 'do not open a browser, just print the address')
     .action(async (o: { port?: number; open: boolean }, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>()
+      // The person gives the passphrase in the page (unlock dialog, first-run setup) and it is held in
+      // memory while the server runs; TESSERA_PASSPHRASE, when set, serves scripts and tests instead.
+      const session = sessionSecrets({ hostPassphrase: process.env.TESSERA_PASSPHRASE })
       const server = await startServer({
         dbFile: resolveDbFile(g.db),
         port: o.port ?? DEFAULT_SERVE_PORT,
-        secrets: cliSecrets(),
+        secrets: session,
+        session,
         actor: g.as,
       }).catch((e: unknown) => {
         if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {

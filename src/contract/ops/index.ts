@@ -1,10 +1,13 @@
 import type { z } from 'zod'
 import { assessmentsOps } from './assessments'
+import { backupOps } from './backup'
 import { credentialsOps, keysOps } from './credentials'
 import { dashboardOps } from './dashboard'
 import { learnersOps } from './learners'
 import { rubricsOps } from './rubrics'
+import { sessionOps } from './session'
 import { syncOps } from './sync'
+import { syncBytesOps } from './sync-bytes'
 import { systemOps } from './system'
 
 /**
@@ -18,9 +21,12 @@ export const ops = {
   ...rubricsOps,
   ...assessmentsOps,
   ...syncOps,
+  ...syncBytesOps,
+  ...backupOps,
   ...keysOps,
   ...credentialsOps,
   ...dashboardOps,
+  ...sessionOps,
 }
 
 export type Ops = typeof ops

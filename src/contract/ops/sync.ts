@@ -234,7 +234,8 @@ export const syncOps = defineOps({
   'backup.create': {
     summary: 'Copy the database with SQLite\u2019s online backup (works while the app runs)',
     readonly: true,
-    input: z.object({ outFile: filePath }),
+    /** Without outFile the backup goes to the backups folder beside the database (see backup.list). */
+    input: z.object({ outFile: filePath.optional() }).default({}),
     output: z.object({ file: z.string(), bytes: z.number(), sha256: z.string(), schemaVersion: z.number() }),
   },
 })

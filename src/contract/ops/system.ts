@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { defineOps } from '../define'
 import { email, empty, id, imageFile, optionalText, requiredText, url } from '../schemas/common'
+import { passphraseInput } from './session'
 
 export const organization = z.object({
   id,
@@ -64,9 +65,11 @@ export const systemOps = defineOps({
   'system.init': {
     summary:
       'First-run setup: create the organization (the credential issuer) and its issuer keys, sealed with a new passphrase',
-    // The passphrase is never part of the input: it comes from the host's secret provider
-    // (TESSERA_PASSPHRASE or a prompt in the CLI, the OS keychain in the desktop app).
-    input: z.object({ organization: organizationInput }),
+    // The passphrase comes with the one call that seals the keys with it, so a mistyped or too short
+    // one is reported with the organization's fields and nothing is held after a failed setup. It is
+    // write-only (never returned, audited or echoed in a message). Without it the host's secret
+    // provider is asked (TESSERA_PASSPHRASE or a prompt in the CLI).
+    input: z.object({ organization: organizationInput, passphrase: passphraseInput.optional() }),
     output: z.object({
       organization,
       /** The issuer id (did:key) credentials are signed as, and the new keys' fingerprints. */

@@ -1,31 +1,43 @@
+import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { TesseraError } from '../../contract/errors'
+import { PREBUILT_VERIFIER_FILE, verifierBuildOptions } from './verifier-bundle-options'
 
 /**
  * The verifier (src/core/verify) bundled for a browser as one IIFE script that defines the global
- * `TesseraVerifier`, for the offline verifier kit. Built with esbuild's JS API on first use and
- * kept for the life of the process (about a second on an old laptop, ~0.5 MB minified).
+ * `TesseraVerifier`, for the offline verifier kit (~0.5 MB minified), kept for the life of the process.
  *
- * esbuild is a native tool: it is available to the CLI and to `tessera serve` (Node, node_modules),
- * not inside a packaged Electron app. It is loaded through a variable specifier so bundlers leave it
- * alone, and its absence is reported as a clear error.
+ * A built app (`npm run build`, hence a packaged one) finds it prebuilt beside its main bundle
+ * (out/main/tessera-verifier.js, made by electron.vite.config.ts): esbuild is a native tool that a
+ * packaged Electron app does not ship. Run from source (the CLI, `tessera serve`, tests), this module
+ * sits in src/core/node/ where no prebuilt file exists, so the bundle is built on first use with
+ * esbuild's JS API from the current sources (about a second on an old laptop) and can never be stale.
+ * esbuild is loaded through a variable specifier so bundlers leave it alone, and its absence is
+ * reported as a clear error.
  */
 
 let cached: Promise<string> | undefined
 
-const ENTRY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'verify', 'browser-entry.ts')
+const HERE = path.dirname(fileURLToPath(import.meta.url))
+const ENTRY = path.resolve(HERE, '..', 'verify', 'browser-entry.ts')
 
 interface EsbuildApi {
   build(options: Record<string, unknown>): Promise<{ outputFiles?: { text: string }[]; errors: unknown[] }>
 }
 
 export function verifierBundle(): Promise<string> {
-  cached ??= build().catch((e: unknown) => {
+  cached ??= load().catch((e: unknown) => {
     cached = undefined
     throw e
   })
   return cached
+}
+
+async function load(): Promise<string> {
+  const prebuilt = path.join(HERE, PREBUILT_VERIFIER_FILE)
+  if (fs.existsSync(prebuilt)) return fs.promises.readFile(prebuilt, 'utf8')
+  return build()
 }
 
 async function build(): Promise<string> {
@@ -36,21 +48,10 @@ async function build(): Promise<string> {
   } catch {
     throw new TesseraError(
       'internal',
-      'The verifier kit needs esbuild, which this build of Tessera does not include: make the kit with the command line (tessera verifier-kit)',
+      `The verifier kit needs its prebuilt script (${PREBUILT_VERIFIER_FILE}, made by npm run build) or esbuild, and this installation has neither: make the kit with the command line (tessera verifier-kit)`,
     )
   }
-  const result = await esbuild.build({
-    entryPoints: [ENTRY],
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    globalName: 'TesseraVerifier',
-    target: ['chrome100', 'firefox100', 'safari16'],
-    minify: true,
-    legalComments: 'eof',
-    write: false,
-    logLevel: 'silent',
-  })
+  const result = await esbuild.build(verifierBuildOptions(ENTRY))
   const text = result.outputFiles?.[0]?.text
   if (!text) throw new TesseraError('internal', 'Bundling the verifier produced no output')
   return text

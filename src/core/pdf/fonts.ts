@@ -93,7 +93,7 @@ function load(file: string): fontkit.Font {
 }
 
 type GlyphRun = ReturnType<fontkit.Font['layout']>
-const LAYOUT_CACHE_LIMIT = 2_000
+const LAYOUT_CACHE_LIMIT = 500
 
 /**
  * Shaping (fontkit `layout`: cmap, GSUB, GPOS, a new layout engine per call) is most of the cost of a

@@ -16,6 +16,8 @@ import { computeOutcome, type Outcome } from '../domain/outcome'
 import type { RubricContent } from '../domain/rubric-types'
 import { resolveSheetEntries } from '../domain/score-sheet'
 import { sha256Hex } from '../node/hash'
+import type { IssuerKeys } from '../crypto/keys'
+import { keysToRevokeCredentialsOf, revokeCredentialsOf } from './assessment-credentials'
 import { appendAudit } from './audit'
 import { isoNow, type CallContext, type ServiceContext, type Tx } from './context'
 import type { FeatureHandlers } from './handlers'
@@ -230,11 +232,20 @@ export function assessmentsHandlers(ctx: ServiceContext): FeatureHandlers<typeof
     'assessments.list': async (args) => listAssessments(db, args),
 
     'assessments.finalize': async ({ id, assessorId }, call) => {
-      await db.transaction().execute((trx) => finalizeDraft(trx, ctx, call, id, assessorId))
+      // A correction revokes the credential of the assessment it corrects: the passphrase that
+      // re-signs the status list is asked before anything is written.
+      const draft = await db
+        .selectFrom('assessment')
+        .select('supersedes_id')
+        .where('id', '=', id)
+        .executeTakeFirst()
+      const keys = await keysToRevokeCredentialsOf(ctx, draft?.supersedes_id ?? null)
+      await db.transaction().execute((trx) => finalizeDraft(trx, ctx, call, id, assessorId, keys))
       return getDetail(db, id)
     },
 
     'assessments.void': async ({ id, reason }, call) => {
+      const keys = await keysToRevokeCredentialsOf(ctx, id)
       await db.transaction().execute(async (trx) => {
         const row = await requireAssessment(trx, id)
         if (row.state === 'voided') {
@@ -249,11 +260,24 @@ export function assessmentsHandlers(ctx: ServiceContext): FeatureHandlers<typeof
           .set({ state: 'voided', voided_at: now, void_reason: reason, updated_at: now })
           .where('id', '=', id)
           .execute()
+        // A void result keeps no valid badge: its credentials are revoked in this transaction.
+        const revoked = await revokeCredentialsOf(
+          trx,
+          ctx,
+          call,
+          { kind: 'voided', assessmentId: id, voidReason: reason },
+          now,
+          keys,
+        )
         await appendAudit(trx, ctx, call, {
           action: 'assessment.void',
           entityType: 'assessment',
           entityId: id,
-          details: { reason, previousState: row.state },
+          details: {
+            reason,
+            previousState: row.state,
+            ...(revoked.length ? { revokedCredentials: revoked } : {}),
+          },
         })
       })
       return getDetail(db, id)
@@ -483,6 +507,7 @@ async function finalizeDraft(
   call: CallContext,
   id: string,
   signerId: string | undefined,
+  keys?: IssuerKeys,
 ): Promise<void> {
   const row = await requireAssessment(tx, id)
   if (row.state !== 'draft') {
@@ -539,6 +564,17 @@ async function finalizeDraft(
     })
     .where('id', '=', id)
     .execute()
+  // The corrected assessment's credential no longer stands (the correction may not even pass).
+  const revoked = row.supersedes_id
+    ? await revokeCredentialsOf(
+        tx,
+        ctx,
+        call,
+        { kind: 'corrected', assessmentId: row.supersedes_id, correctionId: id },
+        now,
+        keys,
+      )
+    : []
   await appendAudit(tx, ctx, call, {
     action: 'assessment.finalize',
     entityType: 'assessment',
@@ -552,6 +588,7 @@ async function finalizeDraft(
       percent: outcome.percent,
       passed: outcome.passed,
       failedRules: outcome.failedRules.map((r) => r.rule),
+      ...(revoked.length ? { revokedCredentials: revoked } : {}),
     },
   })
 }

@@ -2,7 +2,7 @@ import type { CredentialArtefacts, CredentialSummary } from '../../contract/ops/
 import { bakePng } from '../credentials/bake'
 import { defaultBadgePng } from '../credentials/default-badge'
 import type { Outcome } from '../domain/outcome'
-import { renderCertificates, type CertificateData, type PageSize } from '../pdf/certificate'
+import type { CertificateData, PageSize } from '../pdf/certificate'
 import type { Tx } from './context'
 import type { CredentialRow } from './credential-issue'
 import { loadRubricVersion } from './rubric-store'
@@ -132,6 +132,9 @@ export async function certificatesPdf(
 ): Promise<Uint8Array> {
   const pages: CertificateData[] = []
   for (const r of rows) pages.push(await certificateData(tx, r))
+  // Loaded on first use: pdfkit and fontkit take some 0.4 s to load, which every start of the
+  // app (and of `tessera serve`) paid before its first screen (bench/cases/browser-start.ts).
+  const { renderCertificates } = await import('../pdf/certificate')
   return renderCertificates(pages, { pageSize, onProgress })
 }
 

@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely'
 import { TesseraError } from '../../contract/errors'
 import type { IssuerKeyInfo, TrustedKeyInfo } from '../../contract/ops/credentials'
+import { MIN_PASSPHRASE_LENGTH } from '../../contract/ops/session'
 import {
   generateIssuerKeys,
   issuerIdOf,
@@ -20,7 +21,7 @@ import { isoNow, type CallContext, type ServiceContext, type Tx } from './contex
  * unlocked pair is kept in memory while the database is open, so a session asks once.
  */
 
-export const MIN_PASSPHRASE_LENGTH = 8
+export { MIN_PASSPHRASE_LENGTH }
 
 /** Human-comparable fingerprint of a key: its thumbprint's first 24 characters in groups of four. */
 export const keyFingerprint = (kid: string): string => kid.slice(0, 24).replace(/(.{4})(?=.)/g, '$1 ')
@@ -52,7 +53,11 @@ export const toTrustedKeyInfo = (r: Selectable<TrustedKeyTable>): TrustedKeyInfo
 
 /** Asks for a new passphrase and checks it is usable before anything is generated. */
 export async function askNewPassphrase(ctx: ServiceContext): Promise<string> {
-  const passphrase = await ctx.secrets.passphrase('create')
+  return checkNewPassphrase(await ctx.secrets.passphrase('create'))
+}
+
+/** A passphrase for new keys must be long enough; the message never repeats it. */
+export function checkNewPassphrase(passphrase: string): string {
   if (typeof passphrase !== 'string' || passphrase.normalize('NFC').length < MIN_PASSPHRASE_LENGTH) {
     throw new TesseraError(
       'validation',
@@ -143,6 +148,11 @@ const unlocked = new WeakMap<ServiceContext['database'], IssuerKeys>()
 
 function rememberUnlocked(ctx: ServiceContext, keys: IssuerKeys): void {
   unlocked.set(ctx.database, keys)
+}
+
+/** Drops the unlocked keys of this database (session lock): the next signing needs the passphrase again. */
+export function forgetUnlocked(ctx: ServiceContext): void {
+  unlocked.delete(ctx.database)
 }
 
 const storedOf = (r: KeyRow) => {

@@ -4,6 +4,7 @@ import { newId } from '../domain/ids'
 import { appendAudit } from './audit'
 import { isoNow, type CallContext, type ServiceContext, type Tx } from './context'
 import type { FeatureHandlers } from './handlers'
+import { tombstoneMemberships } from './tombstones'
 import { commitImport, prepareImport } from './learner-import'
 import { listLearnerRows } from './learner-list'
 import {
@@ -355,10 +356,19 @@ export function learnersHandlers(ctx: ServiceContext): FeatureHandlers<typeof le
         await cohortSummary(trx, cohortId)
         let removed = 0
         for (let i = 0; i < ids.length; i += 500) {
+          const chunk = ids.slice(i, i + 500)
+          // The removal must reach the hub too: a tombstone per membership, in this transaction.
+          const members = await trx
+            .selectFrom('learner_cohort')
+            .selectAll()
+            .where('cohort_id', '=', cohortId)
+            .where('learner_id', 'in', chunk)
+            .execute()
+          await tombstoneMemberships(trx, ctx, call, members)
           const r = await trx
             .deleteFrom('learner_cohort')
             .where('cohort_id', '=', cohortId)
-            .where('learner_id', 'in', ids.slice(i, i + 500))
+            .where('learner_id', 'in', chunk)
             .executeTakeFirst()
           removed += Number(r.numDeletedRows)
         }

@@ -279,10 +279,24 @@ export async function holdForeignStatusList(
         'conflict',
         `The status list ${url} is this installation's own: it is signed here`,
       )
-    const heldFrom = held.signed_json
-      ? String((JSON.parse(held.signed_json) as { validFrom?: string }).validFrom ?? '')
-      : ''
-    if (heldFrom && heldFrom >= validFrom) return held
+    const heldJson = held.signed_json
+      ? (JSON.parse(held.signed_json) as { validFrom?: string; credentialSubject?: { encodedList?: string } })
+      : null
+    const heldFrom = String(heldJson?.validFrom ?? '')
+    if (heldFrom && heldFrom > validFrom) return held
+    if (heldFrom && heldFrom === validFrom) {
+      // validFrom has whole seconds: a revocation signed in the same second as the list held here is
+      // newer exactly when it sets every bit the held one sets and more (revocations are never undone).
+      const heldBits = await decodeBitstring(heldJson?.credentialSubject?.encodedList ?? '').catch(
+        () => new Uint8Array(0),
+      )
+      const addsBits =
+        purpose === 'revocation' &&
+        heldBits.length === bits.length &&
+        heldBits.every((b, i) => (b & bits[i]!) === b) &&
+        heldBits.some((b, i) => b !== bits[i])
+      if (!addsBits) return held
+    }
     await trx
       .updateTable('status_list')
       .set({

@@ -81,10 +81,25 @@ export function syncHandlers(ctx: ServiceContext): FeatureHandlers<typeof syncOp
       .select(['sync_pairing.paired_at', 'sync_pairing.enrollment_sha256'])
       .executeTakeFirst()
 
+  /**
+   * How many records and evidence files the hub has not acknowledged. Planning hashes every exportable
+   * record (seconds on years of data), and the dashboard asks on every visit: the counts are kept until
+   * the database changes, which `total_changes()` (this connection) and `data_version` (other
+   * connections, e.g. the CLI) tell without reading any table.
+   */
+  let counted: { key: string; counts: Record<string, number>; records: number; blobs: number } | null = null
+  const changeKey = (): string => {
+    const here = (stmt(sqlite, 'SELECT total_changes() AS n').get() as { n: number }).n
+    return `${here}:${String(sqlite.pragma('data_version', { simple: true }))}`
+  }
   const unacknowledged = () =>
     exclusive(() => {
-      const plan = planFieldExport(sqlite, { full: false, withoutEvidence: false })
-      return plan
+      const key = changeKey()
+      if (counted?.key !== key) {
+        const plan = planFieldExport(sqlite, { full: false, withoutEvidence: false })
+        counted = { key, counts: plan.counts, records: plan.records.length, blobs: plan.blobs.length }
+      }
+      return counted
     })
 
   /** Marks records as held by the other side (on the field device: what came from the hub). */
@@ -333,11 +348,13 @@ export function syncHandlers(ctx: ServiceContext): FeatureHandlers<typeof syncOp
     'sync.status': async () => {
       const identity = await loadIdentity(ctx)
       const hub = await pairedHub()
-      const plan = await unacknowledged()
+      // A hub is where data ends up: it has nothing to hand over, so nothing to plan.
+      const isHub = identity?.role === 'hub'
+      const plan = isHub ? { counts: {}, records: 0, blobs: 0 } : await unacknowledged()
       const byKind: Record<string, number> = {}
       for (const [k, n] of Object.entries(plan.counts)) if (k !== BLOB_KIND) byKind[k] = n
       const records = Object.values(byKind).reduce((a, b) => a + b, 0)
-      const total = records + plan.blobs.length
+      const total = records + plan.blobs
       const n = async (q: Promise<{ n: number | string | bigint } | undefined>) => Number((await q)?.n ?? 0)
       const drafts = await n(
         db
@@ -359,8 +376,6 @@ export function syncHandlers(ctx: ServiceContext): FeatureHandlers<typeof syncOp
         .orderBy('imported_at', 'desc')
         .limit(1)
         .executeTakeFirst()
-      // A hub is where data ends up: it has nothing to hand over.
-      const isHub = identity?.role === 'hub'
       return {
         deviceId: ctx.deviceId,
         role: identity?.role ?? null,
@@ -376,7 +391,7 @@ export function syncHandlers(ctx: ServiceContext): FeatureHandlers<typeof syncOp
           : null,
         unacknowledged: isHub
           ? { total: 0, byKind: {}, evidenceFiles: 0 }
-          : { total, byKind, evidenceFiles: plan.blobs.length },
+          : { total, byKind, evidenceFiles: plan.blobs },
         drafts,
         allAccountedFor: isHub || total === 0,
         inConflictAtHub,
@@ -740,7 +755,7 @@ export function syncHandlers(ctx: ServiceContext): FeatureHandlers<typeof syncOp
         bundleId: receipt.bundleId,
         alreadyImported: Boolean(prior),
         counts: receipt.counts,
-        stillUnacknowledged: plan.records.length + plan.blobs.length,
+        stillUnacknowledged: plan.records + plan.blobs,
       }
     },
 
@@ -828,8 +843,8 @@ export function syncHandlers(ctx: ServiceContext): FeatureHandlers<typeof syncOp
     },
 
     'backup.create': async ({ outFile }) => {
-      const r = await exclusive(() => backupDatabase(sqlite, outFile))
-      return r
+      // The Electron-ABI build of better-sqlite3 must also open the copy that is checked.
+      return exclusive(() => backupDatabase(sqlite, outFile, ctx.host?.nativeBinding))
     },
   }
 }

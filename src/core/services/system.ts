@@ -4,7 +4,13 @@ import type { systemOps, Organization } from '../../contract/ops/system'
 import { newId } from '../domain/ids'
 import { issuerIdOf } from '../crypto/keys'
 import { appendAudit, verifyAuditChain } from './audit'
-import { askNewPassphrase, insertIssuerKeys, keyFingerprint, prepareIssuerKeys } from './issuer-keys'
+import {
+  askNewPassphrase,
+  checkNewPassphrase,
+  insertIssuerKeys,
+  keyFingerprint,
+  prepareIssuerKeys,
+} from './issuer-keys'
 import { isoNow, type ServiceContext } from './context'
 import type { FeatureHandlers } from './handlers'
 import type { OrganizationTable } from '../db/schema'
@@ -58,7 +64,7 @@ export function systemHandlers(ctx: ServiceContext): FeatureHandlers<typeof syst
       }
     },
 
-    'system.init': async ({ organization: input }, call) => {
+    'system.init': async ({ organization: input, passphrase: given }, call) => {
       if (await getOrganization()) {
         throw new TesseraError(
           'conflict',
@@ -67,7 +73,8 @@ export function systemHandlers(ctx: ServiceContext): FeatureHandlers<typeof syst
       }
       // The issuer keys are made with the organization: asked for and sealed before the
       // transaction opens, stored in it, so setup leaves either both or neither.
-      const keys = await prepareIssuerKeys(ctx, await askNewPassphrase(ctx))
+      const passphrase = given !== undefined ? checkNewPassphrase(given) : await askNewPassphrase(ctx)
+      const keys = await prepareIssuerKeys(ctx, passphrase)
       const now = isoNow(ctx)
       const id = newId()
       await db.transaction().execute(async (trx) => {
@@ -94,6 +101,8 @@ export function systemHandlers(ctx: ServiceContext): FeatureHandlers<typeof syst
         })
         await insertIssuerKeys(trx, ctx, call, keys, 'init')
       })
+      // Held only once the keys exist, so a failed setup leaves no passphrase behind.
+      if (given !== undefined) ctx.session?.hold(given)
       return {
         organization: (await getOrganization())!,
         issuer: {

@@ -19,6 +19,8 @@ import type { ProgressEvent } from '../../contract/progress'
  *  - held with identical content -> "duplicate", nothing changes;
  *  - immutable kinds, different content -> a conflict kept side by side ("conflict"), except legal
  *    lifecycle steps (a finalized assessment later voided) which move forward whatever the order;
+ *  - a tombstone removes what it names unless that was made again later; a record arriving after a
+ *    later removal of it is not written (so removals hold in any order);
  *  - mutable kinds: a newer version of what is held (same sender at a later audit position, or based
  *    on the held version) replaces it; an older one changes nothing; concurrent edits from two devices
  *    are both kept as versions (`sync_version`), the later edit (updated_at, then hash) is current and
@@ -225,6 +227,8 @@ function applyImmutable(ctx: Ctx, rec: VerifiedRecord, scratch: ApplyScratch): R
   if (!held) {
     const prior = existingConflict(ctx, rec)
     if (prior) return 'conflict'
+    // Removed here after it was made (a tombstone, possibly from an earlier bundle): stays removed.
+    if (kind.removedLater?.(ctx.sqlite, data)) return 'duplicate'
     const blocked = kind.blockedReason?.(ctx.sqlite, data)
     if (blocked) {
       openConflict(ctx, incomingOf(ctx, rec), blocked, { hash: '', content: null }, 'held')

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
@@ -5,7 +6,6 @@ import { TesseraError } from '../../contract/errors'
 import { acquireWriteLock } from '../db/lock'
 import { schemaVersionOf } from '../db/migrate'
 import { LATEST_SCHEMA_VERSION } from '../db/open'
-import { sha256Hex } from '../node/hash'
 
 /**
  * Backup uses SQLite's online backup API: a consistent copy page by page, while the app keeps working
@@ -35,12 +35,49 @@ export interface BackupResult {
   schemaVersion: number
 }
 
+/** The backups folder beside a database: `tessera.db` → `tessera-backups/`. */
+export function backupsFolderOf(dbFile: string): string {
+  const resolved = path.resolve(dbFile)
+  const base = path.basename(resolved).replace(/\.[^.]*$/, '') || 'tessera'
+  return path.join(path.dirname(resolved), `${base}-backups`)
+}
+
+const stampOf = (now: Date): string =>
+  now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')
+
+/** A new file name in the backups folder, e.g. `tessera-backup-20261129T051400Z.db` (never an existing one). */
+export function newBackupFile(dbFile: string, now = new Date(), prefix = 'tessera-backup'): string {
+  const folder = backupsFolderOf(dbFile)
+  const stem = `${prefix}-${stampOf(now)}`
+  for (let n = 1; ; n++) {
+    const file = path.join(folder, n === 1 ? `${stem}.db` : `${stem}-${n}.db`)
+    if (!fs.existsSync(file)) return file
+  }
+}
+
+/** SHA-256 of a file read in pieces, so a large database is never held in memory at once. */
+function sha256OfFile(file: string): string {
+  const hash = crypto.createHash('sha256')
+  const buf = Buffer.alloc(1024 * 1024)
+  const fd = fs.openSync(file, 'r')
+  try {
+    for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0;) hash.update(buf.subarray(0, n))
+  } finally {
+    fs.closeSync(fd)
+  }
+  return hash.digest('hex')
+}
+
+/** Without `outFile` the backup goes to the backups folder beside the database (see backupsFolderOf). */
 export async function backupDatabase(
   sqlite: Database.Database,
-  outFile: string,
+  outFile: string | undefined,
   nativeBinding?: string,
 ): Promise<BackupResult> {
-  const file = path.resolve(outFile)
+  const file = path.resolve(outFile ?? newBackupFile(sqlite.name))
   if (fs.existsSync(file))
     throw new TesseraError(
       'conflict',
@@ -62,8 +99,12 @@ export async function backupDatabase(
     fs.fsyncSync(fd)
     fs.closeSync(fd)
     fs.renameSync(tmp, file)
-    const bytes = fs.readFileSync(file)
-    return { file, bytes: bytes.length, sha256: sha256Hex(bytes), schemaVersion: check.schemaVersion }
+    return {
+      file,
+      bytes: fs.statSync(file).size,
+      sha256: sha256OfFile(file),
+      schemaVersion: check.schemaVersion,
+    }
   } catch (e) {
     fs.rmSync(tmp, { force: true })
     throw e
@@ -157,11 +198,10 @@ export function restoreDatabase(opts: {
   try {
     let previousKeptAs: string | null = null
     if (fs.existsSync(dbFile)) {
-      const stamp = (opts.now ?? new Date())
-        .toISOString()
-        .replace(/[-:]/g, '')
-        .replace(/\.\d+Z$/, 'Z')
+      const stamp = stampOf(opts.now ?? new Date())
       previousKeptAs = `${dbFile}.${stamp}.bak`
+      // Two restores within a second (from the app) must not collide on the name.
+      for (let n = 2; fs.existsSync(previousKeptAs); n++) previousKeptAs = `${dbFile}.${stamp}-${n}.bak`
       // A copy through SQLite (not a file copy) so that pages still in the WAL are included.
       const current = new Database(dbFile, { fileMustExist: true, ...driver })
       try {
@@ -186,5 +226,59 @@ export function restoreDatabase(opts: {
     }
   } finally {
     release()
+  }
+}
+
+export interface BackupContents {
+  schemaVersion: number
+  organization: string | null
+  deviceId: string | null
+  lastChangeAt: string | null
+  counts: { learners: number; rubrics: number; assessments: number; credentials: number }
+}
+
+/** Checks a backup fully (as restore would), then reads what it holds, read-only. */
+export function inspectBackup(file: string, nativeBinding?: string): BackupContents {
+  const check = checkCandidate(file, nativeBinding)
+  const db = new Database(file, {
+    readonly: true,
+    fileMustExist: true,
+    ...(nativeBinding ? { nativeBinding } : {}),
+  })
+  try {
+    const tables = new Set(
+      (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map(
+        (r) => r.name,
+      ),
+    )
+    // Table names come from the fixed list below, never from the file.
+    const count = (table: string): number =>
+      tables.has(table) ? (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n : 0
+    const org = db.prepare(`SELECT name FROM organization ORDER BY created_at LIMIT 1`).get() as
+      { name: string } | undefined
+    const device = db.prepare(`SELECT value FROM setting WHERE key = 'device_id'`).get() as
+      { value: string } | undefined
+    const last = db.prepare(`SELECT at FROM audit_log ORDER BY seq DESC LIMIT 1`).get() as
+      { at: string } | undefined
+    return {
+      schemaVersion: check.schemaVersion,
+      organization: org?.name ?? null,
+      deviceId: device?.value ?? null,
+      lastChangeAt: last?.at ?? null,
+      counts: {
+        learners: count('learner'),
+        rubrics: count('rubric'),
+        assessments: count('assessment'),
+        credentials: count('credential'),
+      },
+    }
+  } catch (e) {
+    if (e instanceof TesseraError) throw e
+    throw new TesseraError(
+      'check_failed',
+      `${file} cannot be read as a Tessera backup: ${(e as Error).message}`,
+    )
+  } finally {
+    db.close()
   }
 }

@@ -1,8 +1,17 @@
 import type { Database, Statement } from 'better-sqlite3'
 import { z } from 'zod'
 import { canonicalJson } from '../domain/canonical-json'
+import { revocationReasonFor } from '../domain/revocation-reasons'
 import { auditEntryHash } from '../services/audit'
-import { quoteIdent, recordSchema, recordToRow, rowToRecord, tableColumns, type SyncRecord } from './columns'
+import {
+  quoteIdent,
+  recordHash,
+  recordSchema,
+  recordToRow,
+  rowToRecord,
+  tableColumns,
+  type SyncRecord,
+} from './columns'
 import { credentialRecordKinds } from './credential-kinds'
 
 /**
@@ -77,6 +86,11 @@ export interface RecordKind {
   resolveClash?(sqlite: Database, record: SyncRecord): ClashResolution | null
   /** Why this new record cannot be written (it is then kept as a conflict), or null. */
   blockedReason?(sqlite: Database, record: SyncRecord): string | null
+  /**
+   * A removal of this record made later than it is held here (a tombstone): the record is not
+   * written, and counts as a duplicate, whatever order the two arrived in.
+   */
+  removedLater?(sqlite: Database, record: SyncRecord): boolean
   /** After every kind of the bundle was applied. */
   finish?(sqlite: Database, scratch: ApplyScratch): void
 }
@@ -126,6 +140,9 @@ export interface TableKindSpec {
   equivalent?: RecordKind['equivalent']
   resolveClash?: RecordKind['resolveClash']
   blockedReason?: RecordKind['blockedReason']
+  transition?: RecordKind['transition']
+  advance?: RecordKind['advance']
+  removedLater?: RecordKind['removedLater']
 }
 
 export function tableKind(spec: TableKindSpec): RecordKind {
@@ -149,6 +166,9 @@ export function tableKind(spec: TableKindSpec): RecordKind {
     equivalent: spec.equivalent,
     resolveClash: spec.resolveClash,
     blockedReason: spec.blockedReason,
+    transition: spec.transition,
+    advance: spec.advance,
+    removedLater: spec.removedLater,
 
     loadExportable(sqlite) {
       const c = cols(sqlite)
@@ -341,6 +361,7 @@ function assessmentKind(): RecordKind {
     finish(sqlite, scratch) {
       for (const [id, rec] of scratch.finalizeLater) {
         stmt(sqlite, `UPDATE assessment SET state = ? WHERE id = ?`).run(rec.state, id)
+        revokeHeldCredentials(sqlite, rec)
       }
       scratch.finalizeLater.clear()
     },
@@ -363,10 +384,41 @@ function assessmentKind(): RecordKind {
         incoming.updated_at,
         incoming.id,
       )
+      revokeHeldCredentials(sqlite, incoming)
     },
 
     replace: undefined,
   }
+}
+
+/**
+ * A voided assessment, or a finalized correction, arriving here: credentials held here for the
+ * voided (or corrected) assessment that are still valid — e.g. issued at this hub — are revoked, as
+ * the device that voided it revoked its own (services/assessment-credentials.ts), with the same
+ * time and reason, so the result is the same whichever copy arrives first. Owned status lists are
+ * re-signed at the next `credentials.statusList` (no passphrase is asked during an import).
+ */
+function revokeHeldCredentials(sqlite: Database, rec: SyncRecord): void {
+  let target: string
+  let at: string
+  let reason: string
+  if (rec.state === 'voided' && rec.voided_at != null) {
+    target = String(rec.id)
+    at = String(rec.voided_at)
+    reason = revocationReasonFor({
+      kind: 'voided',
+      assessmentId: target,
+      voidReason: String(rec.void_reason),
+    })
+  } else if (rec.state === 'finalized' && rec.supersedes_id != null && rec.finalized_at != null) {
+    target = String(rec.supersedes_id)
+    at = String(rec.finalized_at)
+    reason = revocationReasonFor({ kind: 'corrected', assessmentId: target, correctionId: String(rec.id) })
+  } else return
+  stmt(
+    sqlite,
+    `UPDATE credential SET revoked_at = ?, revocation_reason = ?, updated_at = ? WHERE assessment_id = ? AND revoked_at IS NULL`,
+  ).run(at, reason, at, target)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -470,6 +522,110 @@ function evidenceBlockedReason(sqlite: Database, record: SyncRecord): string | n
     : null
 }
 
+// ---------------------------------------------------------------------------------------------
+// Cohort memberships and their removals (tombstones, migration 0004).
+//
+// A membership is present where the latest event about it is an addition: it survives a tombstone
+// only if it was made strictly later (a removal wins a tie). Both sides keep what that needs: the
+// membership row carries the latest addition (`created_at`), tombstones are kept for ever. So a
+// tombstone arriving before the membership it removes, twice, or in any order gives the same result.
+
+const MEMBERSHIP_KEY = ['learner_id', 'cohort_id'] as const
+const membershipIdOf = (r: SyncRecord): string => `${String(r.learner_id)}/${String(r.cohort_id)}`
+const instant = (iso: unknown): number => Date.parse(String(iso))
+
+/** The latest removal of this record held here (time of the latest tombstone), or undefined. */
+function latestRemoval(sqlite: Database, kind: string, id: string): number | undefined {
+  const rows = stmt(sqlite, `SELECT created_at FROM tombstone WHERE target_kind = ? AND target_id = ?`).all(
+    kind,
+    id,
+  ) as { created_at: string }[]
+  return rows.length ? Math.max(...rows.map((r) => instant(r.created_at))) : undefined
+}
+
+/** Is `a` a later addition than `b`: by time, then by hash so every installation picks the same one. */
+function laterAddition(a: SyncRecord, b: SyncRecord): boolean {
+  const ta = instant(a.created_at)
+  const tb = instant(b.created_at)
+  if (ta !== tb) return ta > tb
+  return recordHash(a) > recordHash(b)
+}
+
+function learnerCohortKind(): RecordKind {
+  return tableKind({
+    name: 'learner_cohort',
+    order: 70,
+    table: 'learner_cohort',
+    mutability: 'immutable',
+    key: MEMBERSHIP_KEY,
+    references: (r) => [...ref('learner', r.learner_id), ...ref('cohort', r.cohort_id)],
+    // The same learner put in the same cohort on two devices (or again after a removal) is one
+    // membership; the copy held records its latest addition, which decides against removals.
+    transition: (held, incoming) => (laterAddition(incoming, held) ? 'forward' : 'stale'),
+    advance(sqlite, incoming) {
+      stmt(
+        sqlite,
+        `UPDATE learner_cohort SET device_id = ?, created_at = ? WHERE learner_id = ? AND cohort_id = ?`,
+      ).run(incoming.device_id, incoming.created_at, incoming.learner_id, incoming.cohort_id)
+    },
+    removedLater(sqlite, record) {
+      const removedAt = latestRemoval(sqlite, 'learner_cohort', membershipIdOf(record))
+      return removedAt !== undefined && removedAt >= instant(record.created_at)
+    },
+  })
+}
+
+/** Kinds a tombstone may remove, and how (only these: see the CHECK of migration 0004). */
+const REMOVABLE: Record<string, { remove(sqlite: Database, targetId: string, removedAt: number): void }> = {
+  learner_cohort: {
+    remove(sqlite, targetId, removedAt) {
+      const [learnerId, cohortId] = targetId.split('/')
+      const held = stmt(
+        sqlite,
+        `SELECT created_at FROM learner_cohort WHERE learner_id = ? AND cohort_id = ?`,
+      ).get(learnerId, cohortId) as { created_at: string } | undefined
+      // Added again after this removal: the later addition stays.
+      if (!held || instant(held.created_at) > removedAt) return
+      stmt(sqlite, `DELETE FROM learner_cohort WHERE learner_id = ? AND cohort_id = ?`).run(
+        learnerId,
+        cohortId,
+      )
+    },
+  },
+}
+
+function tombstoneKind(): RecordKind {
+  const base = tableKind({
+    name: 'tombstone',
+    order: 75,
+    table: 'tombstone',
+    mutability: 'immutable',
+    overrides: {
+      target_kind: z.enum(Object.keys(REMOVABLE) as [string, ...string[]], {
+        message: `must be a kind whose removal syncs (${Object.keys(REMOVABLE).join(', ')})`,
+      }),
+      target_id: idText,
+      target_hash: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256'),
+    },
+    refine(r, ctx) {
+      if (r.target_kind === 'learner_cohort' && !/^[^/]+\/[^/]+$/.test(String(r.target_id)))
+        ctx.addIssue({ code: 'custom', path: ['target_id'], message: 'must be learner_id/cohort_id' })
+    },
+  })
+  return {
+    ...base,
+    insert(sqlite, record, scratch) {
+      base.insert(sqlite, record, scratch)
+      REMOVABLE[String(record.target_kind)]!.remove(
+        sqlite,
+        String(record.target_id),
+        instant(record.created_at),
+      )
+    },
+    replace: undefined,
+  }
+}
+
 /**
  * Every kind, in apply order. Blobs (evidence bytes) are not records: they travel as separate parts
  * of a bundle, addressed by SHA-256 (see bundle-format.ts).
@@ -517,16 +673,8 @@ export const recordKinds: RecordKind[] = [
     mutability: 'mutable',
     resolveClash: cohortNameClash,
   }),
-  tableKind({
-    name: 'learner_cohort',
-    order: 70,
-    table: 'learner_cohort',
-    mutability: 'immutable',
-    key: ['learner_id', 'cohort_id'],
-    references: (r) => [...ref('learner', r.learner_id), ...ref('cohort', r.cohort_id)],
-    // The same learner put in the same cohort on two devices is one membership.
-    equivalent: () => true,
-  }),
+  learnerCohortKind(),
+  tombstoneKind(),
   assessmentKind(),
   tableKind({
     name: 'evidence',

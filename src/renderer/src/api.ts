@@ -1,6 +1,7 @@
 import { createClient, type Client } from '../../contract/client'
 import { httpTransport } from '../../contract/transports/http-transport'
 import { ipcTransport } from '../../contract/transports/ipc-transport'
+import { withUnlock } from './unlock-gate'
 
 /*
  * THE transport switch, the only place in the UI that knows there are two: inside the desktop app
@@ -49,7 +50,8 @@ function connect(): { api: Client; kind: TransportKind; hasToken: boolean } {
 
 const connection = connect()
 
-export const api: Client = connection.api
+/** Every op call; one that needs the issuer-key passphrase opens the unlock dialog and is retried once. */
+export const api: Client = withUnlock(connection.api)
 export const transportKind: TransportKind = connection.kind
 /** False in browser mode when the page was opened without its token (nothing will work). */
 export const hasAccessToken: boolean = connection.hasToken

@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client'
 import './api'
 import { App } from './app'
 import { ToastProvider } from './components/toast'
+import { UnlockProvider } from './components/unlock-dialog'
 import { setupI18n } from './i18n'
 import { StatusProvider } from './status'
 import './styles.css'
@@ -17,7 +18,9 @@ createRoot(root).render(
   <StrictMode>
     <ToastProvider>
       <StatusProvider>
-        <App />
+        <UnlockProvider>
+          <App />
+        </UnlockProvider>
       </StatusProvider>
     </ToastProvider>
   </StrictMode>,

@@ -4,21 +4,22 @@ import type { TesseraServer } from '../fixtures'
 
 /**
  * Calls the running `tessera serve` the way the UI does (POST /api/<op> with the per-run token), for
- * seeding data a test is not about and for checking what the UI stored.
+ * seeding data a test is not about (assessments, assessors…) and for checking what the UI stored.
+ * Typed by the contract; a failure throws with the whole typed error (code, message, issues).
  */
 export async function callApi<K extends OpName>(
   server: TesseraServer,
   op: K,
   input: OpInput<K>,
 ): Promise<OpOutput<K>> {
-  const token = server.url.slice(server.url.indexOf('#token=') + '#token='.length)
+  const token = decodeURIComponent(/#token=([^&]+)/.exec(server.url)?.[1] ?? '')
   const res = await fetch(`${server.origin}/api/${op}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify(input ?? {}),
   })
-  const body = (await res.json()) as { ok: boolean; value?: unknown; error?: { message: string } }
-  if (!body.ok) throw new Error(`${op} failed: ${body.error?.message ?? res.status}`)
+  const body = (await res.json()) as { ok: boolean; value?: unknown; error?: unknown }
+  if (!body.ok) throw new Error(`${op} failed (HTTP ${res.status}): ${JSON.stringify(body.error)}`)
   return body.value as OpOutput<K>
 }
 

@@ -1,6 +1,6 @@
 import { useState, type FormEvent, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
-import { TesseraError } from '../../../contract/errors'
+import { TesseraError, type ErrorIssue } from '../../../contract/errors'
 import type { OpInput } from '../../../contract/ops'
 import { Button } from './button'
 import { ErrorBanner } from './error-banner'
@@ -48,7 +48,12 @@ export interface OrganizationFormProps {
   busyLabel: string
   /** Where the organization's fields sit in the op's input (`['organization']` for `system.init`). */
   issuePrefix: readonly string[]
-  onSubmit: (input: OrganizationInput) => Promise<void>
+  /**
+   * First-run setup: also choose the passphrase that seals the issuer keys (typed twice). Left out
+   * where the host supplies it (TESSERA_PASSPHRASE) and in Settings.
+   */
+  choosePassphrase?: { minLength: number }
+  onSubmit: (input: OrganizationInput, passphrase?: string) => Promise<void>
 }
 
 /** The organization's details, used by first-run setup and by Settings. */
@@ -58,10 +63,12 @@ export function OrganizationForm({
   submitLabel,
   busyLabel,
   issuePrefix,
+  choosePassphrase,
   onSubmit,
 }: OrganizationFormProps): ReactNode {
   const { t } = useTranslation()
   const [values, setValues] = useState<OrganizationValues>(initial)
+  const [passphrase, setPassphrase] = useState({ first: '', again: '' })
   const [error, setError] = useState<TesseraError | null>(null)
   const [busy, setBusy] = useState(false)
   const set =
@@ -69,30 +76,38 @@ export function OrganizationForm({
     (v: OrganizationValues[K]) =>
       setValues((old) => ({ ...old, [key]: v }))
   const id = (field: string): string => `${idPrefix}-${field}`
-  const labels: Record<(typeof FIELDS)[number], string> = {
+  const labels: Record<(typeof FIELDS)[number] | 'passphrase' | 'passphraseConfirm', string> = {
     name: t('organization.name'),
     url: t('organization.url'),
     email: t('organization.email'),
     description: t('organization.description'),
     logo: t('organization.logo'),
+    passphrase: t('passphrase.new'),
+    passphraseConfirm: t('passphrase.confirm'),
   }
 
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault()
     if (busy) return
-    // The one rule worth checking before a round trip, so the message is in the user's language.
-    if (values.name.trim() === '') {
-      setError(
-        new TesseraError('validation', t('errors.fixFields'), {
-          issues: [{ path: [...issuePrefix, 'name'], message: 'is required' }],
-        }),
-      )
+    // The rules worth checking before a round trip, so the messages are in the user's language.
+    const issues: ErrorIssue[] = []
+    if (values.name.trim() === '') issues.push({ path: [...issuePrefix, 'name'], message: 'is required' })
+    if (choosePassphrase) {
+      if (passphrase.first.normalize('NFC').length < choosePassphrase.minLength) {
+        const message = t('passphrase.tooShort', { count: choosePassphrase.minLength })
+        issues.push({ path: ['passphrase'], message })
+      } else if (passphrase.again !== passphrase.first) {
+        issues.push({ path: ['passphraseConfirm'], message: t('passphrase.mismatch') })
+      }
+    }
+    if (issues.length > 0) {
+      setError(new TesseraError('validation', t('errors.fixFields'), { issues }))
       return
     }
     setBusy(true)
     setError(null)
     try {
-      await onSubmit(toOrganizationInput(values))
+      await onSubmit(toOrganizationInput(values), choosePassphrase ? passphrase.first : undefined)
     } catch (err) {
       setError(asTesseraError(err))
     } finally {
@@ -100,9 +115,20 @@ export function OrganizationForm({
     }
   }
 
-  const placed = placeIssues(error, issuePrefix, FIELDS, t)
+  // The passphrase sits beside the organization in system.init's input, not inside it.
+  const placed = placeIssues(error, issuePrefix, FIELDS, t).map((p, i) => {
+    const top = error?.issues?.[i]?.path[0]
+    return p.field === null && (top === 'passphrase' || top === 'passphraseConfirm')
+      ? { ...p, field: top }
+      : p
+  })
   const errs = fieldErrors(placed)
-  const bannerFields = Object.fromEntries(FIELDS.map((f) => [f, { label: labels[f], id: id(f) }]))
+  const bannerFields = Object.fromEntries(
+    [...FIELDS, 'passphrase', 'passphraseConfirm'].map((f) => [
+      f,
+      { label: labels[f as keyof typeof labels], id: id(f) },
+    ]),
+  )
 
   return (
     <form className="form" noValidate onSubmit={(e) => void submit(e)}>
@@ -162,6 +188,40 @@ export function OrganizationForm({
         previewAlt={t('organization.logoPreviewAlt')}
         error={errs.logo}
       />
+      {choosePassphrase && (
+        <fieldset className="passphrase-fieldset">
+          <legend className="section-title">{t('passphrase.setupLegend')}</legend>
+          <p className="field-hint">{t('passphrase.setupIntro')}</p>
+          <div className="form-row">
+            <TextField
+              id={id('passphrase')}
+              type="password"
+              label={labels.passphrase}
+              hint={t('passphrase.hint', { count: choosePassphrase.minLength })}
+              value={passphrase.first}
+              onChange={(v) => setPassphrase((old) => ({ ...old, first: v }))}
+              error={errs.passphrase}
+              autoComplete="new-password"
+              dir="ltr"
+              required
+            />
+            <TextField
+              id={id('passphraseConfirm')}
+              type="password"
+              label={labels.passphraseConfirm}
+              value={passphrase.again}
+              onChange={(v) => setPassphrase((old) => ({ ...old, again: v }))}
+              error={errs.passphraseConfirm}
+              autoComplete="new-password"
+              dir="ltr"
+              required
+            />
+          </div>
+          <p className="passphrase-warning" role="note">
+            {t('passphrase.noRecovery')}
+          </p>
+        </fieldset>
+      )}
       <div className="form-actions">
         <Button type="submit" variant="primary" busy={busy}>
           {busy ? busyLabel : submitLabel}

@@ -4,6 +4,7 @@ import { Button } from '../components/button'
 import { Dialog } from '../components/dialog'
 import { Screen } from '../components/screen'
 import { Select } from '../components/select'
+import { useDates } from '../hooks/use-dates'
 import { useOp } from '../hooks/use-op'
 import { CredentialDetail } from './credentials/credential-detail'
 import { IssuePanel } from './credentials/issue-panel'
@@ -19,6 +20,7 @@ type Filter = 'all' | 'active' | 'revoked'
 /** Credentials: issue (one or a cohort), the list, and one credential's files, preview, revoke, reissue. */
 export default function CredentialsScreen(): ReactNode {
   const { t } = useTranslation()
+  const dates = useDates()
   const [filter, setFilter] = useState<Filter>('all')
   const [selected, setSelected] = useState<string | null>(null)
   const [revision, setRevision] = useState(0)
@@ -86,7 +88,9 @@ export default function CredentialsScreen(): ReactNode {
                     <td>
                       <bdi dir="auto">{c.achievementName}</bdi>
                     </td>
-                    <td>{c.issuedAt.slice(0, 10)}</td>
+                    <td>
+                      <time dateTime={c.issuedAt}>{dates.date(c.issuedAt)}</time>
+                    </td>
                     <td>
                       {c.revokedAt
                         ? t('credentials.statusRevoked')

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react'
+import { useState, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { api, transportKind } from '../api'
 import { OrganizationForm, type OrganizationValues } from '../components/organization-form'
@@ -7,13 +7,17 @@ import { Select } from '../components/select'
 import { useToast } from '../components/toast'
 import { changeLanguage, LANGUAGES, type LanguageCode } from '../i18n'
 import { useReadyStatus } from '../status'
+import { BackupSection } from './settings/backup-section'
+import { KeysSection } from './settings/keys-section'
 
-/** Settings: the organization (issuer), the UI language, backups (later) and facts about this installation. */
+/** Settings: the organization (issuer), its keys, the UI language, backups and facts about this installation. */
 export default function SettingsScreen(): ReactNode {
   const { t, i18n } = useTranslation()
   const { status, refresh } = useReadyStatus()
   const toast = useToast()
   const org = status.organization
+  // Bumped when a restore replaced the database: everything shown here is reloaded.
+  const [generation, setGeneration] = useState(0)
   const initial: OrganizationValues = {
     name: org?.name ?? '',
     url: org?.url ?? '',
@@ -29,7 +33,7 @@ export default function SettingsScreen(): ReactNode {
         </h2>
         <p className="muted">{t('settings.organizationIntro')}</p>
         <OrganizationForm
-          key={org?.id ?? 'none'}
+          key={`${org?.id ?? 'none'}-${generation}`}
           idPrefix="org"
           initial={initial}
           submitLabel={t('common.save')}
@@ -42,6 +46,9 @@ export default function SettingsScreen(): ReactNode {
           }}
         />
       </section>
+
+      {/* Remounted after a restore: the keys are those of the restored database. */}
+      <KeysSection key={generation} />
 
       <section className="card" aria-labelledby="settings-language">
         <h2 id="settings-language" className="section-title">
@@ -61,12 +68,12 @@ export default function SettingsScreen(): ReactNode {
         />
       </section>
 
-      <section className="card" aria-labelledby="settings-backup">
-        <h2 id="settings-backup" className="section-title">
-          {t('settings.backupSection')}
-        </h2>
-        <p>{t('settings.backupPlaceholder')}</p>
-      </section>
+      <BackupSection
+        onRestored={async () => {
+          await refresh()
+          setGeneration((g) => g + 1)
+        }}
+      />
 
       <section className="card" aria-labelledby="settings-about">
         <h2 id="settings-about" className="section-title">

@@ -28,16 +28,24 @@ function SetupView(): ReactNode {
   const { t } = useTranslation()
   const { refresh } = useStatus()
   const toast = useToast()
+  // The passphrase is chosen here unless the host supplies it (TESSERA_PASSPHRASE for scripts).
+  const [session] = useOp('session.status', {})
+  if (session.status === 'loading') return <p className="muted">{t('app.loading')}</p>
+  const hostSupplied = session.status === 'ok' && session.value.hostSupplied
+  const minLength = session.status === 'ok' ? session.value.minPassphraseLength : 8
   return (
     <Screen title={t('setup.title')} intro={t('setup.intro')}>
+      {hostSupplied && <p className="muted">{t('passphrase.hostSupplied')}</p>}
       <OrganizationForm
         idPrefix="setup"
         initial={emptyOrganization}
         submitLabel={t('setup.submit')}
         busyLabel={t('setup.submitting')}
         issuePrefix={['organization']}
-        onSubmit={async (organization) => {
-          const r = await api.call('system.init', { organization })
+        choosePassphrase={hostSupplied ? undefined : { minLength }}
+        onSubmit={async (organization, passphrase) => {
+          // Sent with the setup itself: the keys are sealed with it and nothing is kept if setup fails.
+          const r = await api.call('system.init', { organization, ...(passphrase ? { passphrase } : {}) })
           markNavigated()
           await refresh()
           toast.notify('success', t('setup.done', { name: r.organization.name }))

@@ -6,6 +6,7 @@ import { Button } from '../components/button'
 import { asTesseraError } from '../components/form-errors'
 import { Screen } from '../components/screen'
 import { TextField } from '../components/text-field'
+import { useDates } from '../hooks/use-dates'
 import { fileToBase64 } from './credentials/files'
 import './assess/assess.css'
 import './verify/verify.css'
@@ -145,6 +146,7 @@ const ICON = { passed: '✓', failed: '✗', warning: '!', skipped: '–' } as c
 
 function VerifyReport({ report, source }: { report: Report; source: string }): ReactNode {
   const { t } = useTranslation()
+  const dates = useDates()
   const revoked =
     report.checks.some((c) => c.name === 'status' && c.status === 'failed') || !!report.held?.revokedAt
   const thirdParty = report.verified && report.held !== null && report.held.issuedHere === false
@@ -207,12 +209,15 @@ function VerifyReport({ report, source }: { report: Report; source: string }): R
           <>
             <dt>{t('verify.revokedAt')}</dt>
             <dd>
-              {report.held.revokedAt}: <bdi dir="auto">{report.held.revocationReason}</bdi>
+              <time dateTime={report.held.revokedAt}>{dates.dateTime(report.held.revokedAt)}</time>:{' '}
+              <bdi dir="auto">{report.held.revocationReason}</bdi>
             </dd>
           </>
         )}
         <dt>{t('verify.checkedAt')}</dt>
-        <dd>{report.checkedAt}</dd>
+        <dd>
+          <time dateTime={report.checkedAt}>{dates.dateTime(report.checkedAt)}</time>
+        </dd>
       </dl>
       <h3>{t('verify.checks')}</h3>
       <ul className="verify-checks">

@@ -6,6 +6,7 @@ import { Button } from '../../components/button'
 import { Dialog } from '../../components/dialog'
 import { asTesseraError } from '../../components/form-errors'
 import { TextField } from '../../components/text-field'
+import { useDates } from '../../hooks/use-dates'
 import { blobOf, download } from './files'
 
 type Credential = OpOutput<'credentials.get'>
@@ -20,6 +21,7 @@ export function CredentialDetail({
   onChanged: (newId?: string) => void
 }): ReactNode {
   const { t } = useTranslation()
+  const dates = useDates()
   const [cred, setCred] = useState<Credential | null>(null)
   const [files, setFiles] = useState<Artefacts | null>(null)
   const [pdfUrl, setPdfUrl] = useState<string | null>(null)
@@ -119,7 +121,10 @@ export function CredentialDetail({
       </h2>
       {cred.revokedAt ? (
         <p className="cred-revoked" role="status">
-          {t('credentials.revokedOn', { at: cred.revokedAt, reason: cred.revocationReason ?? '' })}
+          {t('credentials.revokedOn', {
+            at: dates.dateTime(cred.revokedAt),
+            reason: cred.revocationReason ?? '',
+          })}
         </p>
       ) : cred.supersededById ? (
         <p className="muted">{t('credentials.superseded')}</p>
@@ -128,9 +133,17 @@ export function CredentialDetail({
       )}
       <dl className="facts">
         <dt>{t('credentials.issuedAt')}</dt>
-        <dd>{cred.issuedAt}</dd>
+        <dd>
+          <time dateTime={cred.issuedAt}>{dates.dateTime(cred.issuedAt)}</time>
+        </dd>
         <dt>{t('credentials.validUntil')}</dt>
-        <dd>{cred.validUntil ?? t('credentials.noExpiry')}</dd>
+        <dd>
+          {cred.validUntil ? (
+            <time dateTime={cred.validUntil}>{dates.date(cred.validUntil)}</time>
+          ) : (
+            t('credentials.noExpiry')
+          )}
+        </dd>
         <dt>{t('credentials.credentialId')}</dt>
         <dd>
           <bdi dir="ltr" className="mono">

@@ -96,7 +96,8 @@ export function RubricEditor({
   const actionsRef = useRef<HTMLDivElement>(null)
   const keepAboveActions = (ev: FocusEvent<HTMLFormElement>): void => {
     const bar = actionsRef.current
-    if (!bar || bar.contains(ev.target)) return
+    // Keyboard focus only: moving a button away between a click's press and release loses the click.
+    if (!bar || bar.contains(ev.target) || !ev.target.matches(':focus-visible')) return
     if (ev.target.getBoundingClientRect().bottom > bar.getBoundingClientRect().top) {
       ev.target.scrollIntoView({ block: 'center' })
     }
