@@ -16,9 +16,14 @@ export interface TesseraServer {
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..')
 
-/** Starts the real CLI, `tessera serve --port 0`, and waits for the URL it prints. */
+/**
+ * Starts the real CLI, `tessera serve --port 0`, and waits for the URL it prints. The passphrase
+ * comes from TESSERA_PASSPHRASE, as in scripts; `passphrase: null` starts it as a trainer does,
+ * without one, so the page must ask.
+ */
 export async function startServer(
   dbFile: string,
+  opts: { passphrase?: string | null } = {},
 ): Promise<{ server: TesseraServer; child: ChildProcess; output: () => string }> {
   if (!fs.existsSync(path.join(repoRoot, 'out', 'renderer', 'index.html'))) {
     throw new Error('The UI is not built: run `npm run build` before the e2e tests')
@@ -29,7 +34,7 @@ export async function startServer(
     ['bin/tessera.mjs', '--db', dbFile, 'serve', '--port', '0', '--no-open'],
     {
       cwd: repoRoot,
-      env: { ...process.env, TESSERA_PASSPHRASE: 'e2e passphrase' },
+      env: serverEnv(opts.passphrase === undefined ? 'e2e passphrase' : opts.passphrase),
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   )
@@ -56,6 +61,12 @@ export async function startServer(
   })
   const origin = url.slice(0, url.indexOf('/#'))
   return { server: { url, origin, dbFile, startupMs: Date.now() - started }, child, output: () => out }
+}
+
+function serverEnv(passphrase: string | null): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, TESSERA_PASSPHRASE: passphrase ?? undefined }
+  if (passphrase === null) delete env.TESSERA_PASSPHRASE
+  return env
 }
 
 export function stop(child: ChildProcess): Promise<void> {

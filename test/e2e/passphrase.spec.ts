@@ -1,65 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { test, expect } from '@playwright/test'
-import type { TesseraServer } from './fixtures'
+import { startServer, stop, type TesseraServer } from './fixtures'
 import { callApi, seriousAxeFindings } from './helpers/api'
 import { AppPage } from './pages/app-page'
 
-const repoRoot = path.resolve(import.meta.dirname, '..', '..')
 const RUBRIC = path.join(import.meta.dirname, 'files', 'welding.rubric.json')
 const PASSPHRASE = 'blue kettle on the hill'
 
 /** `tessera serve` as a trainer runs it: no TESSERA_PASSPHRASE, so the page must ask for it. */
-async function serveWithoutPassphrase(
-  dbFile: string,
-): Promise<{ server: TesseraServer; child: ChildProcess }> {
-  const env: NodeJS.ProcessEnv = { ...process.env }
-  delete env.TESSERA_PASSPHRASE
-  const started = Date.now()
-  const child = spawn(
-    process.execPath,
-    ['bin/tessera.mjs', '--db', dbFile, 'serve', '--port', '0', '--no-open'],
-    {
-      cwd: repoRoot,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  )
-  let out = ''
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`tessera serve printed no URL:\n${out}`)), 30_000)
-    const onData = (d: Buffer): void => {
-      out += d.toString()
-      const m = /http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+/.exec(out)
-      if (m) {
-        clearTimeout(timer)
-        resolve(m[0])
-      }
-    }
-    child.stdout.on('data', onData)
-    child.stderr.on('data', onData)
-    child.on('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`tessera serve exited with ${code}:\n${out}`))
-    })
-  })
-  const origin = url.slice(0, url.indexOf('/#'))
-  return { server: { url, origin, dbFile, startupMs: Date.now() - started }, child }
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve()
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
-    child.once('exit', () => {
-      clearTimeout(timer)
-      resolve()
-    })
-    child.kill('SIGINT')
-  })
-}
+const serveWithoutPassphrase = (dbFile: string) => startServer(dbFile, { passphrase: null })
 
 async function seedPassingAssessment(server: TesseraServer): Promise<void> {
   const learner = await callApi(server, 'learners.add', {
