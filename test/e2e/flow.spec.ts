@@ -4,6 +4,7 @@ import path from 'node:path'
 import type { Page, TestInfo } from '@playwright/test'
 import { test, expect } from './fixtures'
 import { callApi, seriousAxeFindings } from './helpers/api'
+import { seedFinalizedAssessment } from './helpers/seed'
 import { AppPage, type ScreenKey } from './pages/app-page'
 
 const files = path.join(import.meta.dirname, 'files')
@@ -146,26 +147,7 @@ test('the whole flow of a new user: setup, learners, rubric, assess, issue, veri
 test('a failing assessment cannot be issued, and the screen says why', async ({ app: page, server }) => {
   const ui = new AppPage(page)
   await ui.setUp({ name: 'Northside Skills Trust' })
-  const learner = await callApi(server, 'learners.add', {
-    givenName: 'Kofi',
-    familyName: 'Mensah',
-    cohorts: [],
-  })
-  const rubric = await callApi(server, 'rubrics.import', { text: fs.readFileSync(RUBRIC, 'utf8') })
-  const criteria = await callApi(server, 'rubrics.get', { rubricId: rubric.rubric.id })
-  await callApi(server, 'assessments.record', {
-    learnerId: learner.id,
-    rubricId: rubric.rubric.id,
-    assessorName: 'Grace Okafor',
-    assessedOn: '2026-11-20',
-    overallComment: '',
-    scores: criteria.version.content.criteria.map((c) => ({
-      criterion: c.id,
-      level: c.levels[0]!.id,
-      comment: '',
-    })),
-    finalize: true,
-  })
+  await seedFinalizedAssessment(server, { passing: false })
   await ui.open('credentials')
   await expect(page.getByRole('combobox', { name: /Finalized assessment/ })).toContainText('Kofi Mensah')
   await expect(page.getByRole('combobox', { name: /Finalized assessment/ })).toContainText('(failed)')

@@ -2,38 +2,15 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { test, expect } from '@playwright/test'
-import { startServer, stop, type TesseraServer } from './fixtures'
+import { startServer, stop } from './fixtures'
 import { callApi, seriousAxeFindings } from './helpers/api'
+import { seedFinalizedAssessment } from './helpers/seed'
 import { AppPage } from './pages/app-page'
 
-const RUBRIC = path.join(import.meta.dirname, 'files', 'welding.rubric.json')
 const PASSPHRASE = 'blue kettle on the hill'
 
 /** `tessera serve` as a trainer runs it: no TESSERA_PASSPHRASE, so the page must ask for it. */
 const serveWithoutPassphrase = (dbFile: string) => startServer(dbFile, { passphrase: null })
-
-async function seedPassingAssessment(server: TesseraServer): Promise<void> {
-  const learner = await callApi(server, 'learners.add', {
-    givenName: 'Kofi',
-    familyName: 'Mensah',
-    cohorts: [],
-  })
-  const rubric = await callApi(server, 'rubrics.import', { text: fs.readFileSync(RUBRIC, 'utf8') })
-  const criteria = await callApi(server, 'rubrics.get', { rubricId: rubric.rubric.id })
-  await callApi(server, 'assessments.record', {
-    learnerId: learner.id,
-    rubricId: rubric.rubric.id,
-    assessorName: 'Grace Okafor',
-    assessedOn: '2026-11-20',
-    overallComment: '',
-    scores: criteria.version.content.criteria.map((c) => ({
-      criterion: c.id,
-      level: c.levels[c.levels.length - 1]!.id,
-      comment: '',
-    })),
-    finalize: true,
-  })
-}
 
 test('the passphrase is chosen at setup and asked for again after a restart before issuing', async ({
   page,
@@ -63,7 +40,7 @@ test('the passphrase is chosen at setup and asked for again after a restart befo
     await expect(page.getByRole('heading', { level: 1, name: 'Start' })).toBeVisible()
 
     // A passing assessment to issue, made through the API (the screens that make it are tested elsewhere).
-    await seedPassingAssessment(running.server)
+    await seedFinalizedAssessment(running.server, { passing: true })
 
     // A restart on the same database: the passphrase was held in memory only.
     await stop(running.child)
@@ -111,7 +88,7 @@ test('cancelling the unlock dialog leaves the original error on the screen', asy
       organization: { name: 'Northside Skills Trust' },
       passphrase: PASSPHRASE,
     })
-    await seedPassingAssessment(running.server)
+    await seedFinalizedAssessment(running.server, { passing: true })
     await stop(running.child)
     running = await serveWithoutPassphrase(dbFile)
     await page.goto(running.server.url)
