@@ -43,7 +43,10 @@ export function ToastProvider({ children }: { children: ReactNode }): ReactNode 
       .filter((x) => kinds.includes(x.kind))
       .map((x) => (
         <div key={x.id} className={`toast toast-${x.kind}`}>
-          <p className="toast-message">{x.message}</p>
+          {/* dir="auto": a message keeps the direction of the language it was written in, even after a switch. */}
+          <p className="toast-message" dir="auto">
+            {x.message}
+          </p>
           <button
             type="button"
             className="toast-dismiss"
