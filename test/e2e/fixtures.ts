@@ -16,8 +16,12 @@ export interface TesseraServer {
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..')
 
+/** The bundled CLI `npm run build` makes and `npm run start:web` runs (scripts/build-cli.mjs). */
+const BUILT_CLI = path.join('out', 'cli', 'tessera.mjs')
+
 /**
- * Starts the real CLI, `tessera serve --port 0`, and waits for the URL it prints. The passphrase
+ * Starts the real CLI as `npm run start:web` does (the built bundle), `tessera serve --port 0`, and
+ * waits for the URL it prints. The passphrase
  * comes from TESSERA_PASSPHRASE, as in scripts; `passphrase: null` starts it as a trainer does,
  * without one, so the page must ask.
  */
@@ -25,19 +29,16 @@ export async function startServer(
   dbFile: string,
   opts: { passphrase?: string | null } = {},
 ): Promise<{ server: TesseraServer; child: ChildProcess; output: () => string }> {
-  if (!fs.existsSync(path.join(repoRoot, 'out', 'renderer', 'index.html'))) {
-    throw new Error('The UI is not built: run `npm run build` before the e2e tests')
+  for (const built of [path.join('out', 'renderer', 'index.html'), BUILT_CLI]) {
+    if (!fs.existsSync(path.join(repoRoot, built)))
+      throw new Error(`${built} is missing: run \`npm run build\` before the e2e tests`)
   }
   const started = Date.now()
-  const child = spawn(
-    process.execPath,
-    ['bin/tessera.mjs', '--db', dbFile, 'serve', '--port', '0', '--no-open'],
-    {
-      cwd: repoRoot,
-      env: serverEnv(opts.passphrase === undefined ? 'e2e passphrase' : opts.passphrase),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  )
+  const child = spawn(process.execPath, [BUILT_CLI, '--db', dbFile, 'serve', '--port', '0', '--no-open'], {
+    cwd: repoRoot,
+    env: serverEnv(opts.passphrase === undefined ? 'e2e passphrase' : opts.passphrase),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let out = ''
   child.stdout.on('data', (d: Buffer) => (out += d.toString()))
   child.stderr.on('data', (d: Buffer) => (out += d.toString()))
