@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { chromium, type Browser } from '@playwright/test'
+import { buildCli } from '../../scripts/build-cli.mjs'
+import { verifierBuildOptions } from '../../src/core/node/verifier-bundle-options'
 import { copyDatabase, repoRoot } from '../data/cache'
 import { BENCH_PASSPHRASE } from '../data/fixture'
 import { stats } from '../harness'
@@ -10,12 +12,14 @@ import { buildRenderer } from './renderer-build'
 
 /**
  * Browser mode from a person's point of view: `tessera serve` is started on the large database
- * (the real CLI, in a new process) while the browser is already open; the time runs until the first
- * screen is usable: the Start heading shown with the number of learners from the database.
+ * (the CLI a person starts: the bundle `npm run build` makes and `npm run start:web` runs, in a new
+ * process) while the browser is already open; the time runs until the first screen is usable: the
+ * Start heading shown with the number of learners from the database.
  * Each run uses a fresh browser context (empty HTTP cache): the first start of the day.
  * No baseline in the issue; the two halves (server up, page usable) are reported separately.
  */
 
+const DASHBOARD_TIMEOUT_MS = 60_000
 const URL_PATTERN = /http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+/
 // Run in the page (by Playwright, not eval: the app's CSP forbids eval), so each is self-contained.
 // This file is compiled for Node, without the DOM's types, hence the narrow type of `document`.
@@ -32,16 +36,34 @@ const ALL_COUNTS_SHOWN = (): boolean => {
   return values.length > 0 && values.every((v) => /\d/.test(v))
 }
 
-function startServe(dbFile: string, rendererDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    ['bin/tessera.mjs', '--db', dbFile, 'serve', '--port', '0', '--no-open'],
-    {
-      cwd: repoRoot,
-      env: { ...process.env, TESSERA_PASSPHRASE: BENCH_PASSPHRASE, TESSERA_RENDERER_DIR: rendererDir },
-      stdio: ['ignore', 'pipe', 'pipe'],
+/**
+ * The CLI bundle of the current sources (scripts/build-cli.mjs), built into this case's own folder:
+ * `npm test` runs the smoke benchmark before `npm run build`, and a colleague's out/cli may be stale.
+ * The folder is outside the checkout, so it gets a link to node_modules (the packages the bundle
+ * leaves external) and the bundle is told where resources/ is.
+ */
+async function buildCliInto(workDir: string): Promise<string> {
+  const outDir = path.join(workDir, 'cli')
+  const launcher = await buildCli({ outDir, verifierBuildOptions })
+  fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(outDir, 'node_modules'), 'dir')
+  return launcher
+}
+
+function startServe(
+  cli: string,
+  dbFile: string,
+  rendererDir: string,
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [cli, '--db', dbFile, 'serve', '--port', '0', '--no-open'], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      TESSERA_PASSPHRASE: BENCH_PASSPHRASE,
+      TESSERA_RENDERER_DIR: rendererDir,
+      TESSERA_RESOURCES: path.join(repoRoot, 'resources'),
     },
-  )
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let out = ''
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
@@ -80,7 +102,10 @@ function stop(child: ChildProcess): Promise<void> {
 export const browserStartCase: BenchCase = {
   id: 'browser-start',
   async run(ctx) {
-    const rendererDir = await buildRenderer(path.join(ctx.workDir, 'renderer'))
+    const [rendererDir, cli] = await Promise.all([
+      buildRenderer(path.join(ctx.workDir, 'renderer')),
+      buildCliInto(ctx.workDir),
+    ])
     const fixture = await ctx.large()
     const dbFile = path.join(ctx.workDir, 'browser.db')
     copyDatabase(fixture.dbFile, dbFile)
@@ -102,28 +127,36 @@ export const browserStartCase: BenchCase = {
     const serverUp: number[] = []
     const pageUsable: number[] = []
     const dashboardDone: number[] = []
+    let dashboardTimedOut = 0
     try {
       const runs = ctx.config.browser.runs
-      // A warm-up start (tsx's transform cache, the OS file cache) unless this is a single smoke run.
+      // A warm-up start (the OS file cache) unless this is a single smoke run.
       for (let i = runs > 1 ? -1 : 0; i < runs; i++) {
         const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
         const page = await context.newPage()
         const t0 = performance.now()
-        const { child, url } = await startServe(dbFile, rendererDir)
+        const { child, url } = await startServe(cli, dbFile, rendererDir)
         try {
           const t1 = performance.now()
           await page.goto(url)
           await page.getByRole('heading', { level: 1 }).first().waitFor({ state: 'visible', timeout: 60_000 })
           await page.waitForFunction(LEARNER_COUNT_SHOWN, undefined, { timeout: 60_000 })
           const t2 = performance.now()
-          // Everything on the dashboard loaded (counts from dashboard.summary and sync.status).
-          await page.waitForFunction(ALL_COUNTS_SHOWN, undefined, { timeout: 60_000 })
+          // Everything on the dashboard loaded (counts from dashboard.summary and sync.status): a
+          // second figure, so a run that does not get there in time is counted, not fatal.
+          const allShown = await page
+            .waitForFunction(ALL_COUNTS_SHOWN, undefined, { timeout: DASHBOARD_TIMEOUT_MS })
+            .then(
+              () => true,
+              () => false,
+            )
           const t3 = performance.now()
           if (i >= 0) {
             total.push(t2 - t0)
             serverUp.push(t1 - t0)
             pageUsable.push(t2 - t1)
-            dashboardDone.push(t3 - t0)
+            if (allShown) dashboardDone.push(t3 - t0)
+            else dashboardTimedOut++
           }
         } finally {
           await stop(child)
@@ -147,7 +180,8 @@ export const browserStartCase: BenchCase = {
         extra: {
           'serve started (address printed) median ms': stats(serverUp).median,
           'page usable after goto median ms': stats(pageUsable).median,
-          'whole dashboard loaded median ms': stats(dashboardDone).median,
+          'whole dashboard loaded median ms': dashboardDone.length ? stats(dashboardDone).median : '-',
+          [`runs whose whole dashboard took over ${DASHBOARD_TIMEOUT_MS / 1000} s`]: dashboardTimedOut,
         },
       },
     ]

@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import { TesseraError } from '../contract/errors'
+import { holdingWriteLock } from './db/lock'
 import type { DatabaseHost } from './services/context'
 import { checkCandidate, restoreDatabase, type RestoreResult } from './sync/backup'
 
@@ -14,7 +15,8 @@ export interface Opened {
  * ordinary service: the host (the Tessera object every transport holds) waits for the calls in
  * flight, holds new ones back, closes the database, restores (restoreDatabase: keeps a .bak) and
  * reopens. The backup is checked before anything is closed, and if the restored file will not open
- * the previous database is put back, so the app is never left without one.
+ * the previous database is put back, so the app is never left without one, and the write lock is held
+ * throughout, so no other Tessera takes the file in between.
  */
 export function createDatabaseHost<T extends Opened>(
   open: (host: DatabaseHost) => T,
@@ -41,28 +43,32 @@ export function createDatabaseHost<T extends Opened>(
         const before = current
         const dbFile = before.ctx.database.file
         const now = before.ctx.now()
-        before.close()
-        let result: RestoreResult
-        try {
-          result = restoreDatabase({ dbFile, fromFile, now, nativeBinding })
-        } catch (e) {
-          current = open(host)
-          throw e
-        }
-        try {
-          current = open(host)
-        } catch (e) {
-          if (result.previousKeptAs) {
-            for (const side of ['-wal', '-shm']) fs.rmSync(dbFile + side, { force: true })
-            fs.copyFileSync(result.previousKeptAs, dbFile)
+        // One synchronous section that keeps the write lock: no other process can open the file
+        // between the close and the reopen.
+        return holdingWriteLock(dbFile, () => {
+          before.close()
+          let result: RestoreResult
+          try {
+            result = restoreDatabase({ dbFile, fromFile, now, nativeBinding })
+          } catch (e) {
+            current = open(host)
+            throw e
           }
-          current = open(host)
-          throw new TesseraError(
-            'check_failed',
-            `The backup was copied in but could not be opened (${(e as Error).message}); the previous database was put back`,
-          )
-        }
-        return result
+          try {
+            current = open(host)
+          } catch (e) {
+            if (result.previousKeptAs) {
+              for (const side of ['-wal', '-shm']) fs.rmSync(dbFile + side, { force: true })
+              fs.copyFileSync(result.previousKeptAs, dbFile)
+            }
+            current = open(host)
+            throw new TesseraError(
+              'check_failed',
+              `The backup was copied in but could not be opened (${(e as Error).message}); the previous database was put back`,
+            )
+          }
+          return result
+        })
       } finally {
         replacing = null
         finished()

@@ -158,6 +158,24 @@ describe('session ops', () => {
     await t.call('keys.rotate', {})
   })
 
+  it('lock also forgets the unlocked device sync keys: the next bundle asks again', async () => {
+    const t = openWithSession(path.join(tempDir(), 'tessera.db'))
+    await world(t)
+    const dir = tempDir()
+    // Becoming the hub signs an enrollment bundle with the device keys, which stay unlocked after.
+    await t.call('sync.hubEnrollFile', { outFile: path.join(dir, 'enroll-1.tessera'), name: 'Office' })
+    await t.call('sync.hubEnrollFile', { outFile: path.join(dir, 'enroll-2.tessera'), name: 'Office' })
+    await t.call('session.lock', {})
+    const locked = await failure(
+      t.call('sync.hubEnrollFile', { outFile: path.join(dir, 'enroll-3.tessera'), name: 'Office' }),
+    )
+    expect(locked.code).toBe('passphrase_required')
+    expect(fs.existsSync(path.join(dir, 'enroll-3.tessera'))).toBe(false)
+    await t.call('session.unlock', { passphrase: PASSPHRASE })
+    await t.call('sync.hubEnrollFile', { outFile: path.join(dir, 'enroll-3.tessera'), name: 'Office' })
+    expect(fs.existsSync(path.join(dir, 'enroll-3.tessera'))).toBe(true)
+  })
+
   it('a too short passphrase at setup is a field error and leaves nothing behind', async () => {
     const t = openWithSession(path.join(tempDir(), 'tessera.db'))
     const e = await failure(

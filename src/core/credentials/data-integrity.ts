@@ -84,13 +84,33 @@ export async function hashForProof(
   const { proofValue: _omit, ...options } = proof
   const proofConfig = { ...options, '@context': unsecured['@context'] }
   const [canonProof, canonDoc] = await Promise.all([
-    canonicalize(proofConfig),
+    canonicalProofConfig(proofConfig),
     canonicalDocument !== undefined ? canonicalDocument : canonicalize(unsecured),
   ])
   const out = new Uint8Array(64)
   out.set(sha256(new TextEncoder().encode(canonProof)), 0)
   out.set(sha256(new TextEncoder().encode(canonDoc)), 32)
   return out
+}
+
+// Canonical proof configurations by their JSON. A batch signs credential after credential with the same
+// key, contexts and `created` second, so the configuration is the same text again and again; RDFC-1.0 is
+// a function of the JSON-LD input, so the same text gives the same N-Quads. Bounded: `created` moves on.
+const canonicalConfigs = new Map<string, Promise<string>>()
+const CANONICAL_CONFIGS_LIMIT = 8
+
+function canonicalProofConfig(proofConfig: JsonObject): Promise<string> {
+  const key = JSON.stringify(proofConfig)
+  let canon = canonicalConfigs.get(key)
+  if (!canon) {
+    const computing = canonicalize(proofConfig)
+    canon = computing
+    canonicalConfigs.set(key, computing)
+    if (canonicalConfigs.size > CANONICAL_CONFIGS_LIMIT)
+      canonicalConfigs.delete(canonicalConfigs.keys().next().value!)
+    computing.catch(() => canonicalConfigs.delete(key))
+  }
+  return canon
 }
 
 /** The key a verification method names, resolved without network. */

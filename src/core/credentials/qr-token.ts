@@ -23,6 +23,7 @@
 import { CompactSign, compactVerify, decodeProtectedHeader, importJWK } from 'jose'
 import { base64urlnopad } from '@scure/base'
 import { TesseraError } from '../../contract/errors'
+import { importedPrivateKey } from './imported-keys'
 import { didKeyFromEd25519PublicKey, ed25519PublicKeyOf, type IssuerKey } from '../crypto/keys'
 
 export const QR_TOKEN_MAX_LENGTH = 400
@@ -65,7 +66,7 @@ export async function signQrToken(claims: Omit<QrTokenClaims, 'issuerId'>, key: 
     throw new TesseraError('validation', 'QR tokens are signed with the Ed25519 issuer key')
   const publicKey = ed25519PublicKeyOf(key.publicJwk)
   const payload = fitPayload(claims, publicKey)
-  const privateKey = await importJWK(key.privateJwk, QR_TOKEN_ALG)
+  const privateKey = await importedPrivateKey(key.privateJwk, QR_TOKEN_ALG)
   const token = await new CompactSign(payload)
     .setProtectedHeader({ alg: QR_TOKEN_ALG, typ: QR_TOKEN_TYP })
     .sign(privateKey)

@@ -20,6 +20,7 @@ import {
 } from 'jose'
 import { base64urlnopad } from '@scure/base'
 import { TesseraError } from '../../contract/errors'
+import { importedPrivateKey } from './imported-keys'
 import { toPublicJwk, type IssuerKey, type PublicJwk } from '../crypto/keys'
 import { parseDateTimeZ } from './date-time'
 
@@ -65,7 +66,7 @@ export async function signVcJwt(credential: Record<string, unknown>, key: Issuer
     payload.exp = Math.floor(validUntil.getTime() / 1000)
   }
   const { kid: _kid, ...publicJwk } = key.publicJwk
-  const privateKey = await importJWK(key.privateJwk, 'ES256')
+  const privateKey = await importedPrivateKey(key.privateJwk, 'ES256')
   return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
     .setProtectedHeader({ alg: 'ES256', typ: 'JWT', jwk: publicJwk })
     .sign(privateKey)

@@ -17,6 +17,29 @@ function isAlive(pid: number): boolean {
   }
 }
 
+// Lock files this process keeps while it closes and reopens their database (restore), and those of
+// them released in the meantime: still on disk with this pid, waiting for the reopen to take them.
+const handingOver = new Set<string>()
+const handedOver = new Set<string>()
+
+/**
+ * Runs `run` (which closes and reopens the database of `dbFile`) without ever letting go of the write
+ * lock: a release inside it leaves the lock file in place for the next acquire by this process, so
+ * another Tessera cannot take the database between the close and the reopen. Synchronous on purpose:
+ * nothing else of this process can interleave. A lock still handed over at the end is released.
+ */
+export function holdingWriteLock<T>(dbFile: string, run: () => T): T {
+  const lockFile = `${dbFile}.lock`
+  if (handingOver.has(lockFile)) return run()
+  handingOver.add(lockFile)
+  try {
+    return run()
+  } finally {
+    handingOver.delete(lockFile)
+    if (handedOver.delete(lockFile)) fs.rmSync(lockFile, { force: true })
+  }
+}
+
 /**
  * An advisory lock file beside the database: one writing Tessera process per file.
  *
@@ -27,24 +50,28 @@ function isAlive(pid: number): boolean {
 export function acquireWriteLock(dbFile: string): () => void {
   const lockFile = `${dbFile}.lock`
   const mine: LockInfo = { pid: process.pid, hostname: os.hostname(), startedAt: new Date().toISOString() }
+  const releaser = (): (() => void) => {
+    let released = false
+    const release = (): void => {
+      if (released) return
+      released = true
+      process.removeListener('exit', release)
+      if (handingOver.has(lockFile)) {
+        handedOver.add(lockFile) // kept on disk for the next acquire in this process
+        return
+      }
+      fs.rmSync(lockFile, { force: true })
+    }
+    process.on('exit', release)
+    return release
+  }
+  if (handedOver.delete(lockFile)) return releaser()
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = fs.openSync(lockFile, 'wx')
       fs.writeSync(fd, JSON.stringify(mine))
       fs.closeSync(fd)
-      let released = false
-      const release = (): void => {
-        if (released) return
-        released = true
-        process.removeListener('exit', release)
-        try {
-          fs.unlinkSync(lockFile)
-        } catch {
-          /* already gone */
-        }
-      }
-      process.on('exit', release)
-      return release
+      return releaser()
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
       let holder: LockInfo | undefined

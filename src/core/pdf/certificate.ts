@@ -1,6 +1,7 @@
 import PDFDocument from 'pdfkit'
 import { DEFAULT_FONT_KEY, pdfFontSource, registerFonts } from './fonts'
 import { formatDate, formatPercent, formatPoints } from './format'
+import { logoSource, prepareLogo } from './logo-image'
 import { drawQr } from './qr'
 import {
   drawLine,
@@ -152,6 +153,13 @@ export async function renderCertificates(
     doc.on('error', reject)
   })
   registerFonts(doc)
+  // Decoded once per process (logo-image.ts); drawing below is synchronous.
+  const pngLogos = new Map<string, Uint8Array>()
+  for (const c of certs) {
+    const logo = c.organization.logo
+    if (logo?.mediaType === 'image/png') pngLogos.set(logoUrl(logo), logo.data)
+  }
+  await Promise.all([...pngLogos].map(([url, data]) => prepareLogo(url, data)))
   for (let i = 0; i < certs.length; i++) {
     doc.addPage({ size: pageSize, layout: 'landscape', margin: 0 })
     drawCertificate(doc, certs[i]!)
@@ -233,7 +241,12 @@ function layoutUpper(
   if (logo) {
     const top = y
     ops.push((doc) =>
-      doc.image(logoUrl(logo), cx - 80, top, { fit: [160, sq.logoH], align: 'center', valign: 'center' }),
+      // pdfkit takes an opened image object too (it checks width and height); the typings list only sources.
+      doc.image(logoSource(doc, logoUrl(logo)) as PDFKit.Mixins.ImageSrc, cx - 80, top, {
+        fit: [160, sq.logoH],
+        align: 'center',
+        valign: 'center',
+      }),
     )
     y += sq.logoH + 8
   }

@@ -3,6 +3,7 @@ import * as fontkit from 'fontkit'
 import type PDFDocument from 'pdfkit'
 import { resourcePath } from '../node/resources'
 import { type Script } from './script-runs'
+import { useFastSubset } from './ttf-subset'
 
 /** @types/pdfkit's default export is typed as the document instance. */
 type Doc = typeof PDFDocument
@@ -87,6 +88,7 @@ function load(file: string): fontkit.Font {
     if (!('unitsPerEm' in parsed)) throw new Error(`resources/fonts/${file} is a font collection, not a font`)
     font = parsed
     memoizeLayout(font)
+    useFastSubset(font)
     loaded.set(file, font)
   }
   return font
@@ -161,11 +163,21 @@ export function pickFont(style: FaceStyle, codePoint: number, script: Script): s
   return chosen
 }
 
+// fontkit's postscriptName is a getter over the name table; drawing asks for it once per text run.
+const postscriptNames = new Map<string, string>()
+
 /**
  * The name a face is registered under in a pdfkit document: its PostScript name. pdfkit files the default
  * font under that name, so `doc.font(name)` then hits pdfkit's cache instead of re-parsing the face each call.
  */
-export const pdfFontName = (key: string): string => fontkitFont(key).postscriptName
+export const pdfFontName = (key: string): string => {
+  let name = postscriptNames.get(key)
+  if (name === undefined) {
+    name = fontkitFont(key).postscriptName
+    postscriptNames.set(key, name)
+  }
+  return name
+}
 
 /**
  * What pdfkit is given for a face: the parsed fontkit font itself. pdfkit 0.20 accepts one wherever it takes a

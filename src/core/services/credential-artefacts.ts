@@ -2,6 +2,7 @@ import type { CredentialArtefacts, CredentialSummary } from '../../contract/ops/
 import { bakePng } from '../credentials/bake'
 import { defaultBadgePng } from '../credentials/default-badge'
 import type { Outcome } from '../domain/outcome'
+import type * as CertificateModuleTypes from '../pdf/certificate'
 import type { CertificateData, PageSize } from '../pdf/certificate'
 import type { Tx } from './context'
 import type { CredentialRow } from './credential-issue'
@@ -15,6 +16,7 @@ import { loadRubricVersion } from './rubric-store'
  */
 
 type Json = Record<string, unknown>
+type CertificateModule = typeof CertificateModuleTypes
 
 /** `urn:uuid:…` → the UUID: file names without colons, which Windows refuses. */
 export const baseNameOf = (credentialId: string): string =>
@@ -22,12 +24,21 @@ export const baseNameOf = (credentialId: string): string =>
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '')
 
+// The credential JSON last parsed here: issuing one credential reads it for the summary, the certificate
+// and the saved files (some 40 KB, a parse each). Same text, same value; read-only for every caller.
+let lastParsed: { text: string; value: Json } | undefined
+
+function credentialOf(row: CredentialRow): Json {
+  if (lastParsed?.text !== row.json) lastParsed = { text: row.json, value: JSON.parse(row.json) as Json }
+  return lastParsed.value
+}
+
 export function summaryOf(
   row: CredentialRow,
   listUrl: string,
   supersededById: string | null,
 ): CredentialSummary {
-  const credential = JSON.parse(row.json) as Json
+  const credential = credentialOf(row)
   const subject = (credential.credentialSubject ?? {}) as Json
   const achievement = (subject.achievement ?? {}) as Json
   return {
@@ -73,7 +84,7 @@ export async function bakedBadge(tx: Tx, row: CredentialRow): Promise<Uint8Array
 
 /** The facts one certificate page shows. */
 export async function certificateData(tx: Tx, row: CredentialRow): Promise<CertificateData> {
-  const credential = JSON.parse(row.json) as Json
+  const credential = credentialOf(row)
   const subject = (credential.credentialSubject ?? {}) as Json
   const achievement = (subject.achievement ?? {}) as Json
   const issuer = (credential.issuer ?? {}) as Json
@@ -124,6 +135,16 @@ export async function certificateData(tx: Tx, row: CredentialRow): Promise<Certi
   }
 }
 
+// Loaded on first use: pdfkit and fontkit take some 0.4 s to load, which every start of the app (and
+// of `tessera serve`) paid before its first screen (bench/cases/browser-start.ts). The promise is kept:
+// a dynamic import() per certificate is a round trip to the module loader (a thread of its own under tsx).
+let certificateModulePromise: Promise<CertificateModule> | undefined
+const certificateModule = (): Promise<CertificateModule> =>
+  (certificateModulePromise ??= import('../pdf/certificate').catch((e: unknown) => {
+    certificateModulePromise = undefined
+    throw e
+  }))
+
 export async function certificatesPdf(
   tx: Tx,
   rows: CredentialRow[],
@@ -132,9 +153,7 @@ export async function certificatesPdf(
 ): Promise<Uint8Array> {
   const pages: CertificateData[] = []
   for (const r of rows) pages.push(await certificateData(tx, r))
-  // Loaded on first use: pdfkit and fontkit take some 0.4 s to load, which every start of the
-  // app (and of `tessera serve`) paid before its first screen (bench/cases/browser-start.ts).
-  const { renderCertificates } = await import('../pdf/certificate')
+  const { renderCertificates } = await certificateModule()
   return renderCertificates(pages, { pageSize, onProgress })
 }
 
@@ -147,7 +166,7 @@ export async function artefactsOf(
   const pdf = opts.withPdf ? await certificatesPdf(tx, [row], opts.pageSize) : null
   return {
     baseName: baseNameOf(row.id),
-    json: JSON.stringify(JSON.parse(row.json), null, 2) + '\n',
+    json: JSON.stringify(credentialOf(row), null, 2) + '\n',
     jwt: row.jwt,
     pngBase64: Buffer.from(png).toString('base64'),
     pdfBase64: pdf ? Buffer.from(pdf).toString('base64') : null,

@@ -1,5 +1,13 @@
+import type { Database, Statement } from 'better-sqlite3'
 import type { VerificationReportOutput } from '../../contract/ops/credentials'
-import { verifyCredential, type VerificationCheck, type VerifyInput } from '../verify/verify'
+import { databaseChangeKey } from '../db/change-key'
+import {
+  verifyCredential,
+  type HeldStatusList,
+  type TrustedIssuer,
+  type VerificationCheck,
+  type VerifyInput,
+} from '../verify/verify'
 import type { ServiceContext, Tx } from './context'
 import { trustedIssuers } from './issuer-keys'
 import { heldStatusLists } from './status-lists'
@@ -18,38 +26,111 @@ import { heldStatusLists } from './status-lists'
  * The report is never "verified" unless the proof passed and no check failed.
  */
 
+interface VerifierInputs {
+  trustedIssuers: TrustedIssuer[]
+  statusLists: HeldStatusList[]
+}
+
+interface HeldRow {
+  device_id: string
+  revoked_at: string | null
+  revocation_reason: string | null
+}
+
+/**
+ * Per open database: the trust list and held status lists as last read, with the change key they
+ * were read at, and the prepared statements of the look-ups. Verifying badge after badge (the
+ * verify screen, a batch) re-read four tables and copied every signed list out of SQLite for each
+ * one; they change only when the database does, which `total_changes()` (this connection) and
+ * `data_version` (other connections, e.g. the CLI) tell without reading a table.
+ */
+interface VerifierCache {
+  sqlite: Database
+  held: Statement<[string], HeldRow>
+  heldJson: Statement<[string], { json: string }>
+  key?: string
+  inputs?: VerifierInputs
+}
+const caches = new WeakMap<Database, VerifierCache>()
+
+function cacheOf(sqlite: Database): VerifierCache {
+  let c = caches.get(sqlite)
+  if (!c) {
+    c = {
+      sqlite,
+      held: sqlite.prepare('SELECT device_id, revoked_at, revocation_reason FROM credential WHERE id = ?'),
+      heldJson: sqlite.prepare('SELECT json FROM credential WHERE id = ?'),
+    }
+    caches.set(sqlite, c)
+  }
+  return c
+}
+
+/**
+ * Runs raw reads while holding kysely's only connection, so they never see another op's open
+ * transaction half-way (and, outside any transaction, `total_changes()` cannot count rows that a
+ * rollback will take back).
+ */
+const exclusive = <T>(ctx: ServiceContext, fn: (conn: Tx) => T | Promise<T>): Promise<T> =>
+  ctx.db.connection().execute(async (conn) => fn(conn))
+
+async function verifierInputs(db: Tx, cache: VerifierCache): Promise<VerifierInputs> {
+  // A transaction left open on this connection by code that bypasses kysely could still roll back
+  // what these reads see, and `total_changes()` would not move back: read afresh, keep nothing.
+  if (cache.sqlite.inTransaction) return readInputs(db)
+  const key = databaseChangeKey(cache.sqlite)
+  if (cache.key === key && cache.inputs) return cache.inputs
+  const inputs = await readInputs(db)
+  // Kept only if nothing changed while reading (the reads are one at a time on this connection).
+  if (databaseChangeKey(cache.sqlite) === key && !cache.sqlite.inTransaction) {
+    cache.key = key
+    cache.inputs = inputs
+  }
+  return inputs
+}
+
+const readInputs = async (db: Tx): Promise<VerifierInputs> => ({
+  trustedIssuers: await trustedIssuers(db),
+  statusLists: await heldStatusLists(db),
+})
+
 export async function verifyHere(
   ctx: ServiceContext,
   input: VerifyInput,
   opts: { email?: string | null; db?: Tx } = {},
 ): Promise<VerificationReportOutput> {
-  const db = opts.db ?? ctx.db
   const now = ctx.now()
-  const options = {
-    trustedIssuers: await trustedIssuers(db),
-    statusLists: await heldStatusLists(db),
-    now,
-    ...(opts.email ? { recipientEmail: opts.email } : {}),
-  }
+  // Inside a caller's transaction the cache is bypassed: what it reads may still be rolled back.
+  const cache = opts.db ? undefined : cacheOf(ctx.database.sqlite)
+  const db = opts.db ?? ctx.db
+  const inputs = cache ? await exclusive(ctx, (conn) => verifierInputs(conn, cache)) : await readInputs(db)
+  const options = { ...inputs, now, ...(opts.email ? { recipientEmail: opts.email } : {}) }
   const report = await verifyCredential(input, options)
   const credentialId =
     (typeof report.credential?.id === 'string' ? report.credential.id : undefined) ??
     report.qrToken?.credentialId ??
     null
-  const held = credentialId
-    ? await db
-        .selectFrom('credential')
-        .select(['id', 'json', 'device_id', 'revoked_at', 'revocation_reason'])
-        .where('id', '=', credentialId)
-        .executeTakeFirst()
-    : undefined
+  // The full credential only for a QR token (its status comes from the credential held here).
+  const wantJson = report.kind === 'qr-token'
+  const held: (HeldRow & { json?: string }) | undefined = !credentialId
+    ? undefined
+    : cache
+      ? await exclusive(ctx, () => {
+          const row = cache.held.get(credentialId)
+          return row && wantJson ? { ...row, json: cache.heldJson.get(credentialId)!.json } : row
+        })
+      : await db
+          .selectFrom('credential')
+          .select(['json', 'device_id', 'revoked_at', 'revocation_reason'])
+          .where('id', '=', credentialId)
+          .executeTakeFirst()
   const checks: VerificationCheck[] = report.checks.map((c) => ({ ...c }))
   const status = checks.find((c) => c.name === 'status')!
   const proofPassed = checks.find((c) => c.name === 'proof')?.status === 'passed'
 
   if (held && proofPassed) {
     const issuedHere = held.device_id === ctx.deviceId
-    if (report.kind === 'qr-token') {
+    if (report.kind === 'qr-token' && held.json !== undefined) {
       const full = await verifyCredential(held.json, options)
       const fullStatus = full.checks.find((c) => c.name === 'status')!
       status.status = fullStatus.status

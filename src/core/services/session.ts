@@ -1,5 +1,6 @@
 import { TesseraError } from '../../contract/errors'
 import { MIN_PASSPHRASE_LENGTH, type SessionState, type sessionOps } from '../../contract/ops/session'
+import { forgetUnlockedIdentity } from '../sync/device-keys'
 import type { ServiceContext } from './context'
 import type { FeatureHandlers } from './handlers'
 import { activeKeyRows, checkNewPassphrase, checkPassphrase, forgetUnlocked } from './issuer-keys'
@@ -60,6 +61,7 @@ export function sessionHandlers(ctx: ServiceContext): FeatureHandlers<typeof ses
     'session.lock': async () => {
       requireSession().forget()
       forgetUnlocked(ctx)
+      forgetUnlockedIdentity(ctx)
       return state()
     },
   }

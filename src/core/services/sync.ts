@@ -3,6 +3,7 @@ import path from 'node:path'
 import type { Selectable } from 'kysely'
 import { notFound, TesseraError } from '../../contract/errors'
 import type { SyncConflict, SyncDevice, syncOps } from '../../contract/ops/sync'
+import { databaseChangeKey } from '../db/change-key'
 import type { SyncConflictTable, SyncDeviceTable } from '../db/schema'
 import { canonicalJson } from '../domain/canonical-json'
 import { applyBundle, type RecordOutcome } from '../sync/apply'
@@ -24,6 +25,7 @@ import { countOutcomes, signReceipt, verifyReceipt } from '../sync/receipt'
 import { BLOB_KIND, kindByName, stmt } from '../sync/record-kinds'
 import { verifyBundle, type VerifiedBundle } from '../sync/verify-bundle'
 import { appendAudit } from './audit'
+import { countUnacknowledged } from './sync-unacknowledged'
 import { isoNow, type CallContext, type ServiceContext } from './context'
 import type { FeatureHandlers } from './handlers'
 
@@ -88,17 +90,11 @@ export function syncHandlers(ctx: ServiceContext): FeatureHandlers<typeof syncOp
    * connections, e.g. the CLI) tell without reading any table.
    */
   let counted: { key: string; counts: Record<string, number>; records: number; blobs: number } | null = null
-  const changeKey = (): string => {
-    const here = (stmt(sqlite, 'SELECT total_changes() AS n').get() as { n: number }).n
-    return `${here}:${String(sqlite.pragma('data_version', { simple: true }))}`
-  }
   const unacknowledged = () =>
     exclusive(() => {
-      const key = changeKey()
-      if (counted?.key !== key) {
-        const plan = planFieldExport(sqlite, { full: false, withoutEvidence: false })
-        counted = { key, counts: plan.counts, records: plan.records.length, blobs: plan.blobs.length }
-      }
+      const key = databaseChangeKey(sqlite)
+      // countUnacknowledged counts as planFieldExport plans, hashing only acknowledged records.
+      if (counted?.key !== key) counted = { key, ...countUnacknowledged(sqlite) }
       return counted
     })
 

@@ -67,8 +67,12 @@ export async function applyBundle(
     now: opts.now,
     selfDeviceId: opts.selfDeviceId,
     conflictIds: [],
+    held: new HeldRecords(sqlite, bundle.records, bundle.sender.deviceId),
   }
-  const scratch: ApplyScratch = { finalizeLater: new Map() }
+  const withEvidence = new Set<string>()
+  for (const r of bundle.records)
+    if (r.kind.name === 'evidence') withEvidence.add(String(r.data.assessment_id))
+  const scratch: ApplyScratch = { finalizeLater: new Map(), withEvidence }
   const outcomes = new Map<VerifiedRecord, RecordOutcome>()
   const byKind = [...bundle.records].sort((a, b) => a.kind.order - b.kind.order)
   const total = byKind.length + bundle.manifest.blobs.length
@@ -105,6 +109,105 @@ interface Ctx {
   now: string
   selfDeviceId: string
   conflictIds: string[]
+  held: HeldRecords
+}
+
+/**
+ * What is held here of the bundle's records, read in bulk: one query per kind (when the apply loop
+ * reaches that kind) instead of one or more per record, so that a bundle of records already held
+ * (a re-import) costs a few queries. Applying a record changes only that record, except for a few
+ * side effects on other held records (a cohort stepping aside, credentials revoked with a voided
+ * assessment, memberships removed by a tombstone, waiting audit entries appended): those mark the
+ * kind stale, and its records are then read one by one as before.
+ */
+class HeldRecords {
+  private readonly ids = new Map<string, Set<string>>()
+  private readonly records = new Map<string, Map<string, SyncRecord>>()
+  private readonly versions = new Map<string, Map<string, string>>()
+  private readonly stale = new Set<string>()
+
+  constructor(
+    private readonly sqlite: Database,
+    bundleRecords: readonly VerifiedRecord[],
+    private readonly sender: string,
+  ) {
+    for (const r of bundleRecords) {
+      let set = this.ids.get(r.kind.name)
+      if (!set) this.ids.set(r.kind.name, (set = new Set()))
+      set.add(r.id)
+    }
+  }
+
+  /** `kind.loadHeld(id)`. */
+  record(kind: RecordKind, id: string): SyncRecord | undefined {
+    const ids = this.ids.get(kind.name)
+    if (this.stale.has(kind.name) || !kind.loadHeldMany || !ids?.has(id))
+      return kind.loadHeld(this.sqlite, id)
+    let held = this.records.get(kind.name)
+    if (!held) {
+      held = kind.loadHeldMany(this.sqlite, [...ids])
+      this.records.set(kind.name, held)
+    }
+    return held.get(id)
+  }
+
+  /** The disposition of the version `hash` of this record from the sender, if it arrived before. */
+  senderVersion(kind: RecordKind, id: string, hash: string): string | undefined {
+    const ids = this.ids.get(kind.name)
+    if (this.stale.has(kind.name) || !ids?.has(id))
+      return (
+        stmt(
+          this.sqlite,
+          `SELECT disposition FROM sync_version WHERE kind = ? AND record_id = ? AND hash = ? AND from_device_id = ?`,
+        ).get(kind.name, id, hash, this.sender) as { disposition: string } | undefined
+      )?.disposition
+    let seen = this.versions.get(kind.name)
+    if (!seen) {
+      seen = new Map()
+      const rows = stmt(
+        this.sqlite,
+        `SELECT v.record_id, v.hash, v.disposition FROM json_each(?) j CROSS JOIN sync_version v
+          WHERE v.kind = ? AND v.record_id = j.value AND v.from_device_id = ?`,
+      ).all(JSON.stringify([...ids]), kind.name, this.sender) as {
+        record_id: string
+        hash: string
+        disposition: string
+      }[]
+      for (const r of rows) seen.set(`${r.record_id}\u0000${r.hash}`, r.disposition)
+      this.versions.set(kind.name, seen)
+    }
+    return seen.get(`${id}\u0000${hash}`)
+  }
+
+  /** Held records of this kind may have changed other than by applying them: read them one by one. */
+  markStale(kindName: string): void {
+    this.stale.add(kindName)
+  }
+}
+
+/**
+ * Whether two JSON values are equal, i.e. have the same canonical JSON (and so the same record hash):
+ * what a duplicate is, without serialising and hashing the held copy.
+ */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false
+    return true
+  }
+  if (Array.isArray(b)) return false
+  const x = a as Record<string, unknown>
+  const y = b as Record<string, unknown>
+  let n = 0
+  for (const k in x) {
+    if (x[k] === undefined) continue
+    if (!sameJson(x[k], y[k])) return false
+    n++
+  }
+  for (const k in y) if (y[k] !== undefined) n--
+  return n === 0
 }
 
 async function slowDown(ms: number, done: number, total: number): Promise<void> {
@@ -126,6 +229,8 @@ function write(
   const stored = clash?.record ?? data
   if (mode === 'insert') kind.insert(ctx.sqlite, stored, scratch)
   else kind.replace!(ctx.sqlite, stored)
+  // A tombstone removes what it names (record-kinds.ts REMOVABLE).
+  if (kind.name === 'tombstone') ctx.held.markStale(String(stored.target_kind))
   return { stored, reason: clash && stored !== data ? clash.reason : null }
 }
 
@@ -136,6 +241,7 @@ function stepAside(
   h: { id: string; before: SyncRecord; after: SyncRecord },
   reason: string,
 ): void {
+  ctx.held.markStale(kind.name)
   kind.replace!(ctx.sqlite, h.after)
   const beforeHash = recordHash(h.before)
   const afterHash = recordHash(h.after)
@@ -223,7 +329,7 @@ const existingConflict = (ctx: Ctx, rec: VerifiedRecord) =>
 
 function applyImmutable(ctx: Ctx, rec: VerifiedRecord, scratch: ApplyScratch): ReceiptStatus {
   const { kind, data } = rec
-  const held = kind.loadHeld(ctx.sqlite, rec.id)
+  const held = ctx.held.record(kind, rec.id)
   if (!held) {
     const prior = existingConflict(ctx, rec)
     if (prior) return 'conflict'
@@ -246,10 +352,13 @@ function applyImmutable(ctx: Ctx, rec: VerifiedRecord, scratch: ApplyScratch): R
     return 'accepted'
   }
   const heldView = projectLike(held, data)
-  if (recordHash(heldView) === rec.sha256) return 'duplicate'
+  // Same content as held (rec.sha256 is the hash of `data`, checked against the signed manifest).
+  if (sameJson(heldView, data)) return 'duplicate'
   if (kind.equivalent?.(heldView, data)) return 'duplicate'
   const step = kind.transition?.(heldView, data) ?? 'different'
   if (step === 'forward') {
+    // Moving an assessment forward (voided) revokes credentials held for it.
+    if (kind.name === 'assessment') ctx.held.markStale('credential')
     kind.advance!(ctx.sqlite, data)
     return 'accepted'
   }
@@ -320,11 +429,8 @@ function incomingIsLater(
 
 function applyMutable(ctx: Ctx, rec: VerifiedRecord, scratch: ApplyScratch): ReceiptStatus {
   const { kind, data, sha256, prev } = rec
-  const seen = stmt(
-    ctx.sqlite,
-    `SELECT disposition FROM sync_version WHERE kind = ? AND record_id = ? AND hash = ? AND from_device_id = ?`,
-  ).get(kind.name, rec.id, sha256, ctx.sender) as { disposition: string } | undefined
-  if (seen) return seen.disposition === 'conflict' ? 'conflict' : 'duplicate'
+  const seen = ctx.held.senderVersion(kind, rec.id, sha256)
+  if (seen !== undefined) return seen === 'conflict' ? 'conflict' : 'duplicate'
 
   const keep = (stored: SyncRecord, reason: string | null, disposition: string) => {
     ledger(ctx, rec, sha256, data, ctx.sender, ctx.position, prev, disposition)
@@ -342,18 +448,18 @@ function applyMutable(ctx: Ctx, rec: VerifiedRecord, scratch: ApplyScratch): Rec
     }
   }
 
-  const held = kind.loadHeld(ctx.sqlite, rec.id)
+  const held = ctx.held.record(kind, rec.id)
   if (!held) {
     const { stored, reason } = write(ctx, kind, data, 'insert', scratch)
     keep(stored, reason, 'inserted')
     return 'accepted'
   }
   const heldView = projectLike(held, data)
-  const heldHash = recordHash(heldView)
-  if (heldHash === sha256) {
+  if (sameJson(heldView, data)) {
     ledger(ctx, rec, sha256, data, ctx.sender, ctx.position, prev, 'duplicate')
     return 'duplicate'
   }
+  const heldHash = recordHash(heldView)
 
   const heldVersions = stmt(
     ctx.sqlite,
@@ -421,9 +527,9 @@ const headOf = (sqlite: Database, deviceId: string): string =>
 
 function applyAudit(ctx: Ctx, rec: VerifiedRecord): ReceiptStatus {
   const { kind, data } = rec
-  const held = kind.loadHeld(ctx.sqlite, rec.id)
+  const held = ctx.held.record(kind, rec.id)
   if (held) {
-    if (recordHash(projectLike(held, data)) === rec.sha256) return 'duplicate'
+    if (sameJson(projectLike(held, data), data)) return 'duplicate'
     if (existingConflict(ctx, rec)) return 'conflict'
     openConflict(
       ctx,
@@ -451,7 +557,7 @@ function applyAudit(ctx: Ctx, rec: VerifiedRecord): ReceiptStatus {
   const deviceId = String(data.device_id)
   if (data.prev_hash === headOf(ctx.sqlite, deviceId)) {
     kind.insert(ctx.sqlite, data, { finalizeLater: new Map() })
-    drainPendingAudit(ctx.sqlite, kind, deviceId)
+    if (drainPendingAudit(ctx.sqlite, kind, deviceId)) ctx.held.markStale(kind.name)
   } else {
     stmt(
       ctx.sqlite,
@@ -461,13 +567,14 @@ function applyAudit(ctx: Ctx, rec: VerifiedRecord): ReceiptStatus {
   return 'accepted'
 }
 
-function drainPendingAudit(sqlite: Database, kind: RecordKind, deviceId: string): void {
-  for (;;) {
+/** Appends the waiting entries that now follow the chain's head; true if there were any. */
+function drainPendingAudit(sqlite: Database, kind: RecordKind, deviceId: string): boolean {
+  for (let drained = false; ; drained = true) {
     const next = stmt(
       sqlite,
       `SELECT id, entry FROM sync_audit_pending WHERE device_id = ? AND prev_hash = ? LIMIT 1`,
     ).get(deviceId, headOf(sqlite, deviceId)) as { id: string; entry: string } | undefined
-    if (!next) return
+    if (!next) return drained
     kind.insert(sqlite, JSON.parse(next.entry) as SyncRecord, { finalizeLater: new Map() })
     stmt(sqlite, `DELETE FROM sync_audit_pending WHERE id = ?`).run(next.id)
   }

@@ -57,14 +57,28 @@ function normaliseType(t: string): ColumnType {
 
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`
 
-/** A database row as a sync record: BLOBs become base64, `omit` columns are left out. */
+const byName = new WeakMap<readonly ColumnInfo[], readonly ColumnInfo[]>()
+/** The columns in canonical (sorted) name order. */
+export function sortedColumns(cols: readonly ColumnInfo[]): readonly ColumnInfo[] {
+  let sorted = byName.get(cols)
+  if (!sorted) {
+    sorted = [...cols].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    byName.set(cols, sorted)
+  }
+  return sorted
+}
+
+/**
+ * A database row as a sync record: BLOBs become base64, `omit` columns are left out. Its members are
+ * in canonical order, so its canonical JSON is plain JSON.stringify (see `canonicalRecordJson`).
+ */
 export function rowToRecord(
   cols: readonly ColumnInfo[],
   row: Record<string, unknown>,
   omit: readonly string[] = [],
 ): SyncRecord {
   const out: SyncRecord = {}
-  for (const c of cols) {
+  for (const c of sortedColumns(cols)) {
     if (omit.includes(c.name)) continue
     const v = row[c.name]
     out[c.name] = v instanceof Uint8Array ? Buffer.from(v).toString('base64') : (v ?? null)
@@ -83,8 +97,56 @@ export function recordToRow(cols: readonly ColumnInfo[], record: SyncRecord): Re
   return out
 }
 
+/** `record` with one more member, placed in canonical order (so the record stays canonical). */
+export function withMember(record: SyncRecord, name: string, value: unknown): SyncRecord {
+  const out: SyncRecord = {}
+  let placed = false
+  for (const k in record) {
+    if (!placed && name < k) {
+      out[name] = value
+      placed = true
+    }
+    if (k !== name) out[k] = record[k]
+  }
+  if (!placed) out[name] = value
+  return out
+}
+
+/**
+ * Whether JSON.stringify of `value` is already its canonical JSON: every object's members in
+ * ascending order (as canonicalJson sorts them; V8 would put integer-like names first, so those are
+ * left to canonicalJson), no undefined member. Checked without copying anything.
+ */
+function isCanonical(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return true
+  if (Array.isArray(value)) {
+    for (const v of value) if (!isCanonical(v)) return false
+    return true
+  }
+  const proto: unknown = Object.getPrototypeOf(value)
+  if (proto !== Object.prototype && proto !== null) return false
+  const o = value as Record<string, unknown>
+  let prev: string | null = null
+  for (const k in o) {
+    if (prev !== null && !(prev < k)) return false
+    const c = k.charCodeAt(0)
+    if (c >= 0x30 && c <= 0x39) return false
+    const v = o[k]
+    if (v === undefined || !isCanonical(v)) return false
+    prev = k
+  }
+  return true
+}
+
+/**
+ * The canonical JSON of a record (domain/canonical-json.ts), without copying it when it is already in
+ * canonical order: what rowToRecord makes and what an exporter of this version sends.
+ */
+export const canonicalRecordJson = (record: unknown): string =>
+  isCanonical(record) ? JSON.stringify(record) : canonicalJson(record)
+
 /** SHA-256 (hex) of a record's canonical JSON: what manifests, receipts and conflict checks compare. */
-export const recordHash = (record: SyncRecord): string => sha256Hex(canonicalJson(record))
+export const recordHash = (record: SyncRecord): string => sha256Hex(canonicalRecordJson(record))
 
 /** `held` restricted to the members `like` has, so a sender one schema behind is compared fairly. */
 export function projectLike(held: SyncRecord, like: SyncRecord): SyncRecord {

@@ -126,11 +126,16 @@ export async function ensureIdentity(
 }
 
 // Unlocked keys stay in memory while this database is open (one passphrase prompt per session,
-// not one per bundle); they are dropped with the database object when it is closed.
+// not one per bundle); they are dropped when the session is locked or the database object is closed.
 const unlockedKeys = new WeakMap<
   ServiceContext['database'],
   { signKey: CryptoKey; decryptKey: CryptoKey; signKid: string }
 >()
+
+/** Drops the unlocked keys (the session was locked): the next bundle asks for the passphrase again. */
+export function forgetUnlockedIdentity(ctx: ServiceContext): void {
+  unlockedKeys.delete(ctx.database)
+}
 
 /** Decrypts the private keys (asks for the passphrase the first time in a session). */
 export async function unlockIdentity(

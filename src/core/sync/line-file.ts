@@ -2,6 +2,11 @@ import { createHash, type Hash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 
+const NEWLINE = Buffer.from('\n')
+
+/** The longest single read: a line longer than this is joined from parts. */
+const LONG_READ = 256 << 20
+
 /**
  * Reads a bundle file line by line ('\n'), hashing every byte as it goes, so a bundle far larger
  * than one blob never has to be in memory at once.
@@ -9,24 +14,28 @@ import path from 'node:path'
 export class LineReader {
   private readonly fd: number
   /** Read but not yet returned, after the last '\n' seen. */
-  private buffer = Buffer.alloc(0)
+  private buffer: Buffer = Buffer.alloc(0)
   /** Earlier chunks of the current line (no '\n' in them), joined once its end is found. */
   private pending: Buffer[] = []
   private eof = false
   private readonly hash: Hash = createHash('sha256')
   bytesRead = 0
+  /** Size of the file when opened (only sizes reads: a file that grows is still read to its end). */
+  private readonly size: number
 
   constructor(
     file: string,
     private readonly chunkSize = 1 << 20,
   ) {
     this.fd = fs.openSync(file, 'r')
+    this.size = fs.fstatSync(this.fd).size
   }
 
   /**
-   * The next line without its '\n', or null at the end of the file. A line spanning many chunks is
-   * copied once: appending each chunk to the line so far made a 90 MB line (a bundle's signed
-   * records) copy gigabytes, 45 s of an import (bench/cases/sync.ts).
+   * The next line without its '\n', or null at the end of the file. A long line (a bundle's signed
+   * body, 100+ MB) is read into ONE buffer sized to the rest of the file (up to LONG_READ): neither re-concatenated chunk by chunk (a 90 MB line copied gigabytes, 45 s of an
+   * import) nor joined from chunks at its end (fresh memory for 100+ MB costs more here than reading
+   * it; bench/cases/sync.ts). Only a line longer than LONG_READ is joined from parts.
    */
   next(): Buffer | null {
     for (;;) {
@@ -42,17 +51,32 @@ export class LineReader {
         this.buffer = Buffer.alloc(0)
         return line
       }
-      if (this.buffer.length) this.pending.push(this.buffer)
-      const chunk = Buffer.allocUnsafe(this.chunkSize)
-      const n = fs.readSync(this.fd, chunk, 0, this.chunkSize, null)
-      if (n === 0) {
-        this.eof = true
-        this.buffer = Buffer.alloc(0)
+      const carried = this.buffer
+      // Long: the line so far fills most of a chunk (a line merely straddling two chunks is not).
+      const long = carried.length >= this.chunkSize / 2 || this.pending.length > 0
+      const want = long
+        ? Math.max(this.chunkSize, Math.min(this.size - this.bytesRead, LONG_READ))
+        : this.chunkSize
+      let chunk: Buffer
+      let at = 0
+      if (long && this.pending.length === 0 && carried.length + want <= LONG_READ + this.chunkSize) {
+        chunk = Buffer.allocUnsafe(carried.length + want)
+        at = carried.copy(chunk, 0)
       } else {
-        this.buffer = chunk.subarray(0, n)
-        this.hash.update(this.buffer)
-        this.bytesRead += n
+        if (carried.length) this.pending.push(carried)
+        chunk = Buffer.allocUnsafe(want)
       }
+      const start = at
+      while (at < chunk.length) {
+        const n = fs.readSync(this.fd, chunk, at, chunk.length - at, null)
+        if (n === 0) break
+        at += n
+      }
+      if (at === start) this.eof = true
+      const fresh = chunk.subarray(start, at)
+      this.hash.update(fresh)
+      this.bytesRead += fresh.length
+      this.buffer = chunk.subarray(0, at)
     }
   }
 
@@ -92,17 +116,21 @@ export class AtomicLineWriter {
   }
 
   line(text: string | Uint8Array): void {
+    this.part(text)
+    this.part(NEWLINE)
+  }
+
+  /** Part of a line (a long line is written as it is made); `line('')` ends it. */
+  part(text: string | Uint8Array): void {
     // A view, not a copy, of bytes given (a bundle's body line is 100+ MB).
     const data =
       typeof text === 'string'
         ? Buffer.from(text, 'utf8')
         : Buffer.from(text.buffer, text.byteOffset, text.byteLength)
-    for (const part of [data, Buffer.from('\n')]) {
-      this.hash.update(part)
-      let off = 0
-      while (off < part.length) off += fs.writeSync(this.fd, part, off, part.length - off)
-      this.bytes += part.length
-    }
+    this.hash.update(data)
+    let off = 0
+    while (off < data.length) off += fs.writeSync(this.fd, data, off, data.length - off)
+    this.bytes += data.length
   }
 
   /** Flushes, renames into place; returns the file's SHA-256. */

@@ -6,10 +6,13 @@ import { auditEntryHash } from '../services/audit'
 import {
   quoteIdent,
   recordHash,
+  type ColumnInfo,
   recordSchema,
   recordToRow,
   rowToRecord,
+  sortedColumns,
   tableColumns,
+  withMember,
   type SyncRecord,
 } from './columns'
 import { credentialRecordKinds } from './credential-kinds'
@@ -36,8 +39,12 @@ export interface Ref {
 
 /** Facts shared by the kinds while one bundle is applied (one transaction). */
 export interface ApplyScratch {
-  /** Assessments inserted as drafts (so their scores and evidence can be written), finalized at the end. */
+  /** Assessments inserted by this bundle: their credentials' revocations are settled at the end. */
   finalizeLater: Map<string, SyncRecord>
+  /** Of those, the ones inserted as drafts (so their evidence can be written), given their state at the end. */
+  drafts?: Set<string>
+  /** Assessments that have evidence records in this bundle (they are inserted as drafts first). */
+  withEvidence?: Set<string>
 }
 
 export type Transition = 'forward' | 'stale' | 'different'
@@ -65,6 +72,11 @@ export interface RecordKind {
   loadExportable(sqlite: Database): Map<string, SyncRecord>
   /** The record with this id as held here (exportable or not). */
   loadHeld(sqlite: Database, id: string): SyncRecord | undefined
+  /**
+   * `loadHeld` of many ids in one query: the records held, keyed by the id asked for. A kind that
+   * overrides `loadHeld` must override this too (or leave it undefined).
+   */
+  loadHeldMany?(sqlite: Database, ids: readonly string[]): Map<string, SyncRecord>
   /** Validates an incoming record (strict: unknown members are refused). */
   schema(sqlite: Database): z.ZodType<SyncRecord>
   idOf(record: SyncRecord): string
@@ -148,11 +160,21 @@ export interface TableKindSpec {
 export function tableKind(spec: TableKindSpec): RecordKind {
   const key = spec.key ?? ['id']
   const omit = spec.omit ?? []
-  const cols = (sqlite: Database) => tableColumns(sqlite, spec.table).filter((c) => !omit.includes(c.name))
+  const colsCache = new WeakMap<Database, ColumnInfo[]>()
+  const cols = (sqlite: Database): ColumnInfo[] => {
+    let c = colsCache.get(sqlite)
+    if (!c) {
+      c = tableColumns(sqlite, spec.table).filter((col) => !omit.includes(col.name))
+      colsCache.set(sqlite, c)
+    }
+    return c
+  }
+  const table = quoteIdent(spec.table)
   const keyWhere = key.map((k) => `${quoteIdent(k)} = ?`).join(' AND ')
   const idOf = (r: SyncRecord) => key.map((k) => String(r[k])).join('/')
   const keyValues = (id: string) => (key.length === 1 ? [id] : id.split('/'))
   const schemas = new WeakMap<Database, z.ZodType<SyncRecord>>()
+  const heldMany = new WeakMap<Database, Statement<unknown[], unknown[]>>()
 
   return {
     name: spec.name,
@@ -186,10 +208,40 @@ export function tableKind(spec: TableKindSpec): RecordKind {
     },
 
     loadHeld(sqlite, id) {
-      const row = stmt(sqlite, `SELECT * FROM ${quoteIdent(spec.table)} WHERE ${keyWhere}`).get(
-        ...keyValues(id),
-      ) as Record<string, unknown> | undefined
+      const row = stmt(sqlite, `SELECT * FROM ${table} WHERE ${keyWhere}`).get(...keyValues(id)) as
+        Record<string, unknown> | undefined
       return row ? rowToRecord(cols(sqlite), row) : undefined
+    },
+
+    loadHeldMany(sqlite, ids) {
+      const out = new Map<string, SyncRecord>()
+      if (ids.length === 0) return out
+      const c = sortedColumns(cols(sqlite))
+      let many = heldMany.get(sqlite)
+      if (!many) {
+        // The ids as one JSON parameter, joined on the key: one query, not one per record. Rows as
+        // arrays (raw), the columns in canonical order: records are built without named row objects.
+        const on =
+          key.length === 1
+            ? `t.${quoteIdent(key[0]!)} = j.value`
+            : key.map((k, i) => `t.${quoteIdent(k)} = j.value ->> ${i}`).join(' AND ')
+        many = sqlite
+          .prepare<unknown[], unknown[]>(
+            `SELECT j.key, ${c.map((col) => `t.${quoteIdent(col.name)}`).join(', ')} FROM json_each(?) j CROSS JOIN ${table} t ON ${on}`,
+          )
+          .raw(true)
+        heldMany.set(sqlite, many)
+      }
+      const rows = many.all(JSON.stringify(key.length === 1 ? ids : ids.map(keyValues)))
+      for (const row of rows) {
+        const rec: SyncRecord = {}
+        for (let i = 0; i < c.length; i++) {
+          const v = row[i + 1]
+          rec[c[i]!.name] = v instanceof Uint8Array ? Buffer.from(v).toString('base64') : (v ?? null)
+        }
+        out.set(ids[Number(row[0])]!, rec)
+      }
+      return out
     },
 
     schema(sqlite) {
@@ -205,12 +257,7 @@ export function tableKind(spec: TableKindSpec): RecordKind {
     },
 
     insert(sqlite, record) {
-      const row = recordToRow(cols(sqlite), record)
-      const names = Object.keys(row)
-      stmt(
-        sqlite,
-        `INSERT INTO ${quoteIdent(spec.table)} (${names.map(quoteIdent).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`,
-      ).run(...names.map((n) => row[n]))
+      insertRow(sqlite, spec.table, cols(sqlite), record)
     },
 
     replace(sqlite, record) {
@@ -222,6 +269,50 @@ export function tableKind(spec: TableKindSpec): RecordKind {
       ).run(...names.map((n) => row[n]), ...keyValues(idOf(record)))
     },
   }
+}
+
+const fullInserts = new WeakMap<Database, Map<string, AnyStatement>>()
+
+/**
+ * Inserts a record into `table`. A record that carries every column (what this version exports) goes
+ * through one prepared statement per table, its values bound as an array; one that lacks some (an
+ * older sender) names only the columns it has.
+ */
+function insertRow(
+  sqlite: Database,
+  table: string,
+  cols: readonly ColumnInfo[],
+  record: SyncRecord,
+  extra?: { name: string; value: unknown },
+): void {
+  let complete = true
+  for (const c of cols) if (!(c.name in record)) complete = false
+  if (complete) {
+    let byTable = fullInserts.get(sqlite)
+    if (!byTable) fullInserts.set(sqlite, (byTable = new Map()))
+    const cacheKey = `${table}\u0000${extra?.name ?? ''}`
+    let insert = byTable.get(cacheKey)
+    if (!insert) {
+      const names = [...(extra ? [extra.name] : []), ...cols.map((c) => c.name)]
+      insert = sqlite.prepare<unknown[], unknown>(
+        `INSERT INTO ${quoteIdent(table)} (${names.map(quoteIdent).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`,
+      )
+      byTable.set(cacheKey, insert)
+    }
+    const values: unknown[] = extra ? [extra.value] : []
+    for (const c of cols) {
+      const v = record[c.name]
+      values.push(c.type === 'BLOB' && typeof v === 'string' ? Buffer.from(v, 'base64') : v)
+    }
+    insert.run(values)
+    return
+  }
+  const row = { ...(extra ? { [extra.name]: extra.value } : {}), ...recordToRow(cols, record) }
+  const names = Object.keys(row)
+  stmt(
+    sqlite,
+    `INSERT INTO ${quoteIdent(table)} (${names.map(quoteIdent).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`,
+  ).run(...names.map((n) => row[n]))
 }
 
 function pick(overrides: Record<string, z.ZodType>, cols: { name: string }[]): Record<string, z.ZodType> {
@@ -284,7 +375,8 @@ function assessmentKind(): RecordKind {
         `SELECT s.* FROM assessment_score s JOIN assessment a ON a.id = s.assessment_id WHERE a.state <> 'draft' ORDER BY s.assessment_id, s.criterion_id`,
       ).all() as Record<string, unknown>[]
       const cols = scoreCols(sqlite)
-      for (const rec of out.values()) rec.scores = []
+      // `scores` in its canonical place among the columns: the record's JSON is its canonical JSON.
+      for (const [id, rec] of out) out.set(id, withMember(rec, 'scores', []))
       for (const s of scores)
         (out.get(String(s.assessment_id))?.scores as SyncRecord[] | undefined)?.push(rowToRecord(cols, s))
       return out
@@ -294,6 +386,24 @@ function assessmentKind(): RecordKind {
       const rec = base.loadHeld(sqlite, id)
       if (rec) rec.scores = scoresOf(sqlite, id)
       return rec
+    },
+
+    loadHeldMany(sqlite, ids) {
+      const out = base.loadHeldMany!(sqlite, ids)
+      if (out.size === 0) return out
+      const byId = new Map<string, SyncRecord[]>()
+      for (const rec of out.values()) {
+        const scores: SyncRecord[] = []
+        rec.scores = scores
+        byId.set(String(rec.id), scores)
+      }
+      const cols = scoreCols(sqlite)
+      const rows = stmt(
+        sqlite,
+        `SELECT s.* FROM json_each(?) j CROSS JOIN assessment_score s ON s.assessment_id = j.value ORDER BY s.assessment_id, s.criterion_id`,
+      ).all(JSON.stringify([...byId.keys()])) as Record<string, unknown>[]
+      for (const r of rows) byId.get(String(r.assessment_id))?.push(rowToRecord(cols, r))
+      return out
     },
 
     schema(sqlite) {
@@ -342,28 +452,30 @@ function assessmentKind(): RecordKind {
     },
 
     insert(sqlite, record, scratch) {
-      // Scores and evidence may only be written to a draft (triggers of 0001): insert as a draft,
-      // write the scores, and set the real state in `finish`.
+      // Scores and evidence may only be written to a draft (triggers of 0001). Scores are written
+      // first, while the assessment does not exist yet (foreign keys are deferred to COMMIT), so it
+      // is inserted with its real state at once; only one with evidence in this bundle is inserted
+      // as a draft and given its state in `finish`, after its evidence.
       const { scores, ...own } = record
-      base.insert(sqlite, { ...own, state: 'draft' }, scratch)
+      const id = String(own.id)
       const cols = scoreCols(sqlite)
-      for (const sc of (scores as SyncRecord[] | undefined) ?? []) {
-        const row = { assessment_id: own.id, ...recordToRow(cols, sc) }
-        const names = Object.keys(row)
-        stmt(
-          sqlite,
-          `INSERT INTO assessment_score (${names.map(quoteIdent).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`,
-        ).run(...names.map((n) => (row as Record<string, unknown>)[n]))
-      }
-      scratch.finalizeLater.set(String(own.id), own)
+      const asDraft = scratch.withEvidence?.has(id) ?? true
+      if (asDraft) base.insert(sqlite, { ...own, state: 'draft' }, scratch)
+      for (const sc of (scores as SyncRecord[] | undefined) ?? [])
+        insertRow(sqlite, 'assessment_score', cols, sc, { name: 'assessment_id', value: own.id })
+      if (!asDraft) base.insert(sqlite, own, scratch)
+      else (scratch.drafts ??= new Set()).add(id)
+      scratch.finalizeLater.set(id, own)
     },
 
     finish(sqlite, scratch) {
       for (const [id, rec] of scratch.finalizeLater) {
-        stmt(sqlite, `UPDATE assessment SET state = ? WHERE id = ?`).run(rec.state, id)
+        if (scratch.drafts?.has(id) === true)
+          stmt(sqlite, `UPDATE assessment SET state = ? WHERE id = ?`).run(rec.state, id)
         revokeHeldCredentials(sqlite, rec)
       }
       scratch.finalizeLater.clear()
+      scratch.drafts?.clear()
     },
 
     transition(held, incoming) {

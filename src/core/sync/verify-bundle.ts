@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer'
 import fs from 'node:fs'
 import type { Database } from 'better-sqlite3'
 import type { JWK } from 'jose'
@@ -11,6 +12,7 @@ import {
   SIGN_ALG,
   bundleHeader,
   bundlePayload,
+  manifest as manifestSchema,
   type BundleHeader,
   type DeviceCard,
   type Manifest,
@@ -18,7 +20,8 @@ import {
 import { recordHash, type SyncRecord } from './columns'
 import type { SyncIdentity, UnlockedIdentity } from './device-keys'
 import { fingerprint } from './device-keys'
-import { decryptCompact, importSigningKey, peekHeader, verifyCompact } from './jose'
+import { decryptCompact, importSigningKey, type ProtectedHeader } from './jose'
+import { decryptCompactBytes, peekHeaderBytes, verifyCompactBytes } from './jose-bytes'
 import { LineReader } from './line-file'
 import { kindsFor, stmt, type RecordKind } from './record-kinds'
 
@@ -68,11 +71,12 @@ type KnownDevice = SyncDeviceTable
 const failed = (message: string, details?: Record<string, unknown>) =>
   new TesseraError('check_failed', message, { details })
 
-function parseJson(bytes: Uint8Array | string, what: string): unknown {
+function parseJson(bytes: Buffer, what: string): unknown {
   try {
-    return JSON.parse(
-      typeof bytes === 'string' ? bytes : new TextDecoder('utf-8', { fatal: true }).decode(bytes),
-    )
+    // What TextDecoder('utf-8', { fatal: true }) accepts, without its copy: valid UTF-8, a BOM dropped.
+    if (!isUtf8(bytes)) throw new SyntaxError('not UTF-8')
+    const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0
+    return JSON.parse(bytes.toString('utf8', bom))
   } catch {
     throw failed(`${what} is damaged: it is not valid JSON`)
   }
@@ -129,36 +133,33 @@ async function verifyWith(
   const header = headerParsed.data
   const bodyLine = reader.next()
   if (!bodyLine || bodyLine.length === 0) throw failed(`${file} is truncated: the signed body is missing`)
-  const body = bodyLine.toString('latin1')
 
-  // 2. Decrypt.
-  let jws: string
+  // 2. Decrypt. The body line is decoded and decrypted in place (jose-bytes.ts): 100+ MB never copied.
+  let jws: Buffer
   let decryptKey: UnlockedIdentity['decryptKey'] | null = null
   if (header.encrypted) {
-    const h = peekHeader(body, 'The encrypted bundle')
+    const h = peekHeaderBytes(bodyLine, 'The encrypted bundle')
     if (!opts.identity)
       throw failed(
         'This bundle is encrypted, but this installation has no sync keys: it cannot be meant for it',
       )
-    if (h.kid !== opts.identity.encryptJwk.kid) {
+    const kid = typeof h.kid === 'string' ? h.kid : undefined
+    if (kid !== opts.identity.encryptJwk.kid) {
       throw failed(
-        `This bundle is encrypted for another installation (key ${h.kid ?? 'unknown'}), not for this one (key ${opts.identity.encryptJwk.kid}). ` +
+        `This bundle is encrypted for another installation (key ${kid ?? 'unknown'}), not for this one (key ${opts.identity.encryptJwk.kid}). ` +
           'It cannot be read here; import it at the installation it was exported for.',
-        { recipientKid: h.kid, ownKid: opts.identity.encryptJwk.kid },
+        { recipientKid: kid, ownKid: opts.identity.encryptJwk.kid },
       )
     }
     const unlocked = await opts.unlock()
     decryptKey = unlocked.decryptKey
-    // latin1: one copy for a 120 MB JWS. A compact JWS is ASCII; any other byte stays a non-base64url
-    // character, which verifyCompact refuses.
-    const decrypted = await decryptCompact(body, decryptKey, 'The bundle')
-    jws = Buffer.from(decrypted.buffer, decrypted.byteOffset, decrypted.byteLength).toString('latin1')
+    jws = await decryptCompactBytes(bodyLine, decryptKey, 'The bundle')
   } else {
-    jws = body
+    jws = bodyLine
   }
 
   // 3. Signature against the known device key (or, for an unknown device, its own key to read who it is).
-  const jwsHeader = peekHeader(jws, 'The bundle signature')
+  const jwsHeader = peekHeaderBytes(jws, 'The bundle signature') as ProtectedHeader
   if (jwsHeader.alg !== SIGN_ALG || jwsHeader.typ !== JWS_TYP_BUNDLE || typeof jwsHeader.kid !== 'string') {
     throw failed(
       'The bundle is not signed the way Tessera signs bundles (expected an EdDSA JWS of type tessera-sync-bundle+jws)',
@@ -176,15 +177,10 @@ async function verifyWith(
     if (embedded.kid !== jwsHeader.kid) throw failed('The bundle names one signing key and carries another')
     signJwk = embedded
   }
-  const payloadBytes = await verifyCompact(jws, await importSigningKey(signJwk), 'the bundle')
+  const payloadBytes = await verifyCompactBytes(jws, await importSigningKey(signJwk), 'the bundle')
 
-  const parsed = bundlePayload.safeParse(parseJson(payloadBytes, 'The bundle body'))
-  if (!parsed.success) {
-    throw new TesseraError('check_failed', 'The bundle body does not follow the sync bundle format', {
-      issues: zodIssues(parsed.error, []),
-    })
-  }
-  const { manifest } = parsed.data
+  const parsed = parsePayload(parseJson(payloadBytes, 'The bundle body'))
+  const { manifest } = parsed
   const sender = manifest.from
   const cardKey = await toPublicJwk(sender.signJwk as JWK).catch(() => null)
   if (!cardKey || cardKey.kid !== jwsHeader.kid)
@@ -274,7 +270,7 @@ async function verifyWith(
   }
 
   // 6. Records: manifest hashes, then schemas, then references.
-  const records = checkRecords(sqlite, manifest, parsed.data.records)
+  const records = checkRecords(sqlite, manifest, parsed.records)
 
   // 7. Evidence bytes: every part present, decryptable, matching its hash; nothing after them.
   const total = manifest.blobs.length
@@ -307,6 +303,45 @@ async function verifyWith(
     trustOnApply,
     decryptKey,
   }
+}
+
+type Payload = { manifest: Manifest; records: { kind: string; id: string; data: Record<string, unknown> }[] }
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/**
+ * The payload checked against `bundlePayload`. Its tens of thousands of `records` are checked by hand
+ * (what `payloadRecord` says: exactly kind, id and an object `data`) and kept as they are: zod would
+ * copy every record, which each kind's own schema then validates again (checkRecords). Anything the
+ * quick check refuses goes through zod, for its issues.
+ */
+function parsePayload(value: unknown): Payload {
+  const refused = (): never => {
+    const r = bundlePayload.safeParse(value)
+    throw new TesseraError('check_failed', 'The bundle body does not follow the sync bundle format', {
+      issues: r.success ? [{ path: [], message: 'is not a sync bundle payload' }] : zodIssues(r.error, []),
+    })
+  }
+  if (!isObject(value) || !Array.isArray(value.records)) return refused()
+  for (const k in value) if (k !== 'manifest' && k !== 'records') return refused()
+  for (const r of value.records as unknown[]) {
+    if (!isObject(r)) return refused()
+    let n = 0
+    for (const _ in r) n++
+    if (
+      n !== 3 ||
+      typeof r.kind !== 'string' ||
+      typeof r.id !== 'string' ||
+      r.id.length < 1 ||
+      r.id.length > 200 ||
+      !isObject(r.data)
+    )
+      return refused()
+  }
+  const m = manifestSchema.safeParse(value.manifest)
+  if (!m.success) return refused()
+  return { manifest: m.data, records: value.records as Payload['records'] }
 }
 
 export async function decodeBlob(
@@ -410,12 +445,18 @@ function checkRecords(
 
   if (issues.length === 0) {
     // Every reference resolves: to a record of this bundle or one already held here.
+    // (Each record held here is looked up once: 10,000 assessments point to the same few rubric versions.)
     const inBundle = new Set(out.map((r) => `${r.kind.name}\u0000${r.id}`))
+    const heldHere = new Set<string>()
     for (const [i, r] of out.entries()) {
       for (const ref of r.kind.references(r.data)) {
-        if (inBundle.has(`${ref.kind}\u0000${ref.id}`)) continue
+        const refKey = `${ref.kind}\u0000${ref.id}`
+        if (inBundle.has(refKey) || heldHere.has(refKey)) continue
         const target = kinds.get(ref.kind)
-        if (target && target.loadHeld(sqlite, ref.id)) continue
+        if (target && target.loadHeld(sqlite, ref.id)) {
+          heldHere.add(refKey)
+          continue
+        }
         issues.push({
           path: ['records', i, `${r.kind.name} ${r.id}`],
           message: `refers to ${ref.kind} ${ref.id}, which is neither in this bundle nor held here (export again from the device with --full)`,

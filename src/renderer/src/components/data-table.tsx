@@ -7,18 +7,37 @@ export interface Column<T> {
   cell: (row: T) => ReactNode
   /** Numbers line up at the end of the cell (the right in LTR, the left in RTL). */
   numeric?: boolean
+  /** This column's cells name their row (`<th scope="row">`), so a screen reader says it with every cell. */
+  rowHeader?: boolean
+  /** Direction of the cells' text: `ltr` for ids and fingerprints, `auto` for people's text in any script. */
+  dir?: 'ltr' | 'auto'
+  /** Extra class of the column's cells (e.g. `mono`). */
+  className?: string
 }
 
-export interface DataTableProps<T> {
-  caption: ReactNode
+/**
+ * A table is named by its own caption, or by the heading (its id) of the section it is in; either
+ * names the scroll container too.
+ */
+type TableName = { caption: ReactNode; labelledBy?: never } | { labelledBy: string; caption?: never }
+
+export type DataTableProps<T> = TableName & {
   columns: readonly Column<T>[]
   rows: readonly T[]
-  rowKey: (row: T) => Key
+  /** A stable key of a row (its index where rows have no id of their own and never move). */
+  rowKey: (row: T, index: number) => Key
   /** Shown instead of the table when there are no rows. */
   empty?: ReactNode
   /** Hide the caption visually (it is still read out). */
   captionHidden?: boolean
+  /** The row the person has open (`aria-current`). */
+  isCurrent?: (row: T) => boolean
+  /** `data-testid` of the `<table>`. */
+  testId?: string
 }
+
+const classes = (...names: (string | false | undefined)[]): string | undefined =>
+  names.filter(Boolean).join(' ') || undefined
 
 /**
  * A plain semantic table. The scroll container is a labelled, focusable region so keyboard users
@@ -26,23 +45,31 @@ export interface DataTableProps<T> {
  */
 export function DataTable<T>({
   caption,
+  labelledBy,
   columns,
   rows,
   rowKey,
   empty,
   captionHidden,
+  isCurrent,
+  testId,
 }: DataTableProps<T>): ReactNode {
   const { t } = useTranslation()
   if (rows.length === 0) return <div className="table-empty">{empty ?? t('table.empty')}</div>
   return (
     <div
       className="table-scroll"
-      role="region"
+      // Named by a heading, the table sits in that heading's section: a region of the same name
+      // would be a second landmark saying the same thing, so the scroll container is a group.
+      role={labelledBy ? 'group' : 'region'}
       aria-label={typeof caption === 'string' ? caption : undefined}
+      aria-labelledby={labelledBy}
       tabIndex={0}
     >
-      <table className="table">
-        <caption className={captionHidden ? 'visually-hidden' : undefined}>{caption}</caption>
+      <table className="table" data-testid={testId}>
+        {caption !== undefined && (
+          <caption className={captionHidden ? 'visually-hidden' : undefined}>{caption}</caption>
+        )}
         <thead>
           <tr>
             {columns.map((c) => (
@@ -53,13 +80,21 @@ export function DataTable<T>({
           </tr>
         </thead>
         <tbody>
-          {rows.map((r) => (
-            <tr key={rowKey(r)}>
-              {columns.map((c) => (
-                <td key={c.key} className={c.numeric ? 'numeric' : undefined}>
-                  {c.cell(r)}
-                </td>
-              ))}
+          {rows.map((r, i) => (
+            <tr key={rowKey(r, i)} aria-current={isCurrent?.(r) ? 'true' : undefined}>
+              {columns.map((c) => {
+                const Cell = c.rowHeader ? 'th' : 'td'
+                return (
+                  <Cell
+                    key={c.key}
+                    scope={c.rowHeader ? 'row' : undefined}
+                    className={classes(c.numeric && 'numeric', c.className)}
+                    dir={c.dir}
+                  >
+                    {c.cell(r)}
+                  </Cell>
+                )
+              })}
             </tr>
           ))}
         </tbody>

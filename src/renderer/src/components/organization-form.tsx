@@ -2,6 +2,7 @@ import { useState, type FormEvent, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { TesseraError, type ErrorIssue } from '../../../contract/errors'
 import type { OpInput } from '../../../contract/ops'
+import { bindFields, summaryFields } from './bind-field'
 import { Button } from './button'
 import { ErrorBanner } from './error-banner'
 import { asTesseraError, fieldErrors, placeIssues } from './form-errors'
@@ -27,6 +28,7 @@ export const emptyOrganization: OrganizationValues = {
 }
 
 const FIELDS = ['name', 'url', 'email', 'description', 'logo'] as const
+type TextFieldName = Exclude<keyof OrganizationValues, 'logo'>
 
 /** Empty optional fields are sent as null (an empty string is not a URL or an email). */
 export function toOrganizationInput(v: OrganizationValues): OrganizationInput {
@@ -123,62 +125,29 @@ export function OrganizationForm({
       : p
   })
   const errs = fieldErrors(placed)
-  const bannerFields = Object.fromEntries(
-    [...FIELDS, 'passphrase', 'passphraseConfirm'].map((f) => [
-      f,
-      { label: labels[f as keyof typeof labels], id: id(f) },
-    ]),
+  const bannerFields = summaryFields(
+    [...FIELDS, 'passphrase', 'passphraseConfirm'] as const,
+    idPrefix,
+    (f) => labels[f],
   )
+  const field = bindFields<TextFieldName>({
+    idPrefix,
+    label: (f) => labels[f],
+    hint: (f) => t(`organization.${f}Hint`),
+    values,
+    set,
+    errors: errs,
+  })
 
   return (
     <form className="form" noValidate onSubmit={(e) => void submit(e)}>
       <ErrorBanner error={error} issues={placed} fields={bannerFields} />
-      <TextField
-        id={id('name')}
-        label={labels.name}
-        hint={t('organization.nameHint')}
-        value={values.name}
-        onChange={set('name')}
-        error={errs.name}
-        required
-        autoComplete="organization"
-        maxLength={200}
-      />
+      <TextField {...field('name')} required autoComplete="organization" maxLength={200} />
       <div className="form-row">
-        <TextField
-          id={id('url')}
-          label={labels.url}
-          hint={t('organization.urlHint')}
-          value={values.url}
-          onChange={set('url')}
-          error={errs.url}
-          type="url"
-          dir="ltr"
-          inputMode="url"
-          autoComplete="url"
-        />
-        <TextField
-          id={id('email')}
-          label={labels.email}
-          hint={t('organization.emailHint')}
-          value={values.email}
-          onChange={set('email')}
-          error={errs.email}
-          type="email"
-          dir="ltr"
-          autoComplete="email"
-        />
+        <TextField {...field('url')} type="url" dir="ltr" inputMode="url" autoComplete="url" />
+        <TextField {...field('email')} type="email" dir="ltr" autoComplete="email" />
       </div>
-      <TextField
-        id={id('description')}
-        label={labels.description}
-        hint={t('organization.descriptionHint')}
-        value={values.description}
-        onChange={set('description')}
-        error={errs.description}
-        multiline
-        maxLength={2000}
-      />
+      <TextField {...field('description')} multiline maxLength={2000} />
       <ImagePicker
         id={id('logo')}
         label={labels.logo}

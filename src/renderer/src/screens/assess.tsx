@@ -1,10 +1,13 @@
 import { useEffect, useState, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
+import type { OpOutput } from '../../../contract/ops'
 import type { AssessmentDetail } from '../../../contract/ops/assessments'
 import { api } from '../api'
 import { Button } from '../components/button'
+import type { Column } from '../components/data-table'
 import { ErrorBanner } from '../components/error-banner'
 import { asTesseraError } from '../components/form-errors'
+import { OpTable } from '../components/op-table'
 import { Screen } from '../components/screen'
 import { useOp } from '../hooks/use-op'
 import { AssessDraft } from './assess/assess-draft'
@@ -93,66 +96,46 @@ export default function AssessScreen(): ReactNode {
   )
 }
 
+type AssessmentRow = OpOutput<'assessments.list'>['items'][number]
+
 function RecentAssessments({ onOpen }: { onOpen: (id: string) => void }): ReactNode {
   const { t } = useTranslation()
   const [drafts] = useOp('assessments.list', { state: 'draft', limit: 50, offset: 0 })
   const [finalized] = useOp('assessments.list', { state: 'finalized', limit: 10, offset: 0 })
+  const columns: Column<AssessmentRow>[] = [
+    { key: 'learner', header: t('assess.learner'), cell: (x) => <bdi dir="auto">{x.learnerName}</bdi> },
+    { key: 'rubric', header: t('assess.rubric'), cell: (x) => <bdi dir="auto">{x.rubricName}</bdi> },
+    { key: 'date', header: t('assess.date'), cell: (x) => x.assessedOn },
+    {
+      key: 'result',
+      header: t('assess.result'),
+      cell: (x) =>
+        x.passed === null ? t('assess.statusDraft') : x.passed ? t('assess.pass') : t('assess.fail'),
+    },
+    {
+      key: 'actions',
+      header: <span className="visually-hidden">{t('assess.actions')}</span>,
+      cell: (x) => (
+        <Button onClick={() => onOpen(x.id)} aria-label={t('assess.openFor', { name: x.learnerName })}>
+          {x.state === 'draft' ? t('assess.resume') : t('assess.open')}
+        </Button>
+      ),
+    },
+  ]
   const section = (id: string, title: string, empty: string, state: typeof drafts): ReactNode => (
     <section className="card" aria-labelledby={id}>
       <h2 id={id} className="section-title">
         {title}
       </h2>
-      {state.status === 'loading' ? (
-        <p className="muted">{t('assess.loading')}</p>
-      ) : state.status === 'error' ? (
-        <p className="field-error">{state.error.message}</p>
-      ) : state.value.items.length === 0 ? (
-        <p className="muted">{empty}</p>
-      ) : (
-        <div className="table-scroll">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{t('assess.learner')}</th>
-                <th scope="col">{t('assess.rubric')}</th>
-                <th scope="col">{t('assess.date')}</th>
-                <th scope="col">{t('assess.result')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('assess.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {state.value.items.map((x) => (
-                <tr key={x.id}>
-                  <td>
-                    <bdi dir="auto">{x.learnerName}</bdi>
-                  </td>
-                  <td>
-                    <bdi dir="auto">{x.rubricName}</bdi>
-                  </td>
-                  <td>{x.assessedOn}</td>
-                  <td>
-                    {x.passed === null
-                      ? t('assess.statusDraft')
-                      : x.passed
-                        ? t('assess.pass')
-                        : t('assess.fail')}
-                  </td>
-                  <td>
-                    <Button
-                      onClick={() => onOpen(x.id)}
-                      aria-label={t('assess.openFor', { name: x.learnerName })}
-                    >
-                      {x.state === 'draft' ? t('assess.resume') : t('assess.open')}
-                    </Button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <OpTable
+        state={state}
+        rows={(v) => v.items}
+        loading={t('assess.loading')}
+        empty={empty}
+        labelledBy={id}
+        columns={columns}
+        rowKey={(x) => x.id}
+      />
     </section>
   )
   return (

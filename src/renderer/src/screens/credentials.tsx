@@ -1,7 +1,10 @@
 import { useEffect, useState, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
+import type { OpOutput } from '../../../contract/ops'
 import { Button } from '../components/button'
+import type { Column } from '../components/data-table'
 import { Dialog } from '../components/dialog'
+import { OpTable } from '../components/op-table'
 import { Screen } from '../components/screen'
 import { Select } from '../components/select'
 import { useDates } from '../hooks/use-dates'
@@ -16,6 +19,7 @@ const queryParam = (name: string): string | null =>
   new URLSearchParams(window.location.hash.split('?')[1] ?? '').get(name)
 
 type Filter = 'all' | 'active' | 'revoked'
+type CredentialRow = OpOutput<'credentials.list'>['items'][number]
 
 /** Credentials: issue (one or a cohort), the list, and one credential's files, preview, revoke, reissue. */
 export default function CredentialsScreen(): ReactNode {
@@ -31,6 +35,45 @@ export default function CredentialsScreen(): ReactNode {
     ...(filter === 'all' ? {} : { revoked: filter === 'revoked' }),
   })
   useEffect(() => () => (preview ? URL.revokeObjectURL(preview.url) : undefined), [preview])
+  const columns: Column<CredentialRow>[] = [
+    {
+      key: 'learner',
+      header: t('credentials.learner'),
+      cell: (c) => <bdi dir="auto">{c.learnerName}</bdi>,
+    },
+    {
+      key: 'achievement',
+      header: t('credentials.achievement'),
+      cell: (c) => <bdi dir="auto">{c.achievementName}</bdi>,
+    },
+    {
+      key: 'issued',
+      header: t('credentials.issuedAt'),
+      cell: (c) => <time dateTime={c.issuedAt}>{dates.date(c.issuedAt)}</time>,
+    },
+    {
+      key: 'status',
+      header: t('credentials.status'),
+      cell: (c) =>
+        c.revokedAt
+          ? t('credentials.statusRevoked')
+          : c.supersededById
+            ? t('credentials.statusSuperseded')
+            : t('credentials.statusActive'),
+    },
+    {
+      key: 'actions',
+      header: <span className="visually-hidden">{t('credentials.actions')}</span>,
+      cell: (c) => (
+        <Button
+          onClick={() => setSelected(c.id)}
+          aria-label={t('credentials.openFor', { name: c.learnerName })}
+        >
+          {t('credentials.open')}
+        </Button>
+      ),
+    },
+  ]
 
   return (
     <Screen title={t('credentials.title')} intro={t('credentials.intro')}>
@@ -59,59 +102,17 @@ export default function CredentialsScreen(): ReactNode {
             onChange={(v) => setFilter(v as Filter)}
           />
         </div>
-        {list.status === 'loading' ? (
-          <p className="muted">{t('credentials.loading')}</p>
-        ) : list.status === 'error' ? (
-          <p className="field-error">{t('credentials.loadFailed', { message: list.error.message })}</p>
-        ) : list.value.items.length === 0 ? (
-          <p className="muted">{t('credentials.none')}</p>
-        ) : (
-          <div className="table-scroll">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('credentials.learner')}</th>
-                  <th scope="col">{t('credentials.achievement')}</th>
-                  <th scope="col">{t('credentials.issuedAt')}</th>
-                  <th scope="col">{t('credentials.status')}</th>
-                  <th scope="col">
-                    <span className="visually-hidden">{t('credentials.actions')}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.value.items.map((c) => (
-                  <tr key={c.id} aria-current={c.id === selected ? 'true' : undefined}>
-                    <td>
-                      <bdi dir="auto">{c.learnerName}</bdi>
-                    </td>
-                    <td>
-                      <bdi dir="auto">{c.achievementName}</bdi>
-                    </td>
-                    <td>
-                      <time dateTime={c.issuedAt}>{dates.date(c.issuedAt)}</time>
-                    </td>
-                    <td>
-                      {c.revokedAt
-                        ? t('credentials.statusRevoked')
-                        : c.supersededById
-                          ? t('credentials.statusSuperseded')
-                          : t('credentials.statusActive')}
-                    </td>
-                    <td>
-                      <Button
-                        onClick={() => setSelected(c.id)}
-                        aria-label={t('credentials.openFor', { name: c.learnerName })}
-                      >
-                        {t('credentials.open')}
-                      </Button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <OpTable
+          state={list}
+          rows={(v) => v.items}
+          loading={t('credentials.loading')}
+          failed={(e) => t('credentials.loadFailed', { message: e.message })}
+          empty={t('credentials.none')}
+          labelledBy="cred-list"
+          columns={columns}
+          rowKey={(c) => c.id}
+          isCurrent={(c) => c.id === selected}
+        />
       </section>
       {selected && (
         <CredentialDetail

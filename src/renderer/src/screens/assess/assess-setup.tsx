@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent, type ReactNode } from 'react'
+import { useState, type FormEvent, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { TesseraError } from '../../../../contract/errors'
 import type { AssessmentDetail } from '../../../../contract/ops/assessments'
@@ -6,8 +6,9 @@ import { api } from '../../api'
 import { Button } from '../../components/button'
 import { ErrorBanner } from '../../components/error-banner'
 import { asTesseraError } from '../../components/form-errors'
-import { Select } from '../../components/select'
 import { TextField } from '../../components/text-field'
+import { ChoiceSelect } from './choice-select'
+import { useChoice } from './use-choice'
 
 const NEW_ASSESSOR = '__new__'
 
@@ -17,70 +18,49 @@ const today = (): string => {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
 }
 
-interface Option {
-  value: string
-  label: string
-}
-
 /** Who, against what, by whom, when and where: creates the draft the scoring step works on. */
 export function AssessSetup({ onCreated }: { onCreated: (a: AssessmentDetail) => void }): ReactNode {
   const { t } = useTranslation()
   const [query, setQuery] = useState('')
-  const [learners, setLearners] = useState<Option[]>([])
-  const [learnerId, setLearnerId] = useState('')
-  const [rubrics, setRubrics] = useState<Option[]>([])
-  const [rubricId, setRubricId] = useState('')
-  const [assessors, setAssessors] = useState<Option[]>([])
-  const [assessorId, setAssessorId] = useState('')
   const [newAssessor, setNewAssessor] = useState('')
   const [date, setDate] = useState(today())
   const [location, setLocation] = useState('')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<TesseraError | null>(null)
+  const failed = (e: unknown): void => setError(asTesseraError(e))
 
-  useEffect(() => {
-    let live = true
-    const timer = window.setTimeout(() => {
-      api.call('learners.list', { q: query || null, limit: 50, offset: 0 }).then(
-        (r) => {
-          if (!live) return
-          const opts = r.items.map((l) => ({
-            value: l.id,
-            label: `${l.givenName} ${l.familyName}`.trim() + (l.externalId ? ` (${l.externalId})` : ''),
-          }))
-          setLearners(opts)
-          setLearnerId((cur) => (opts.some((o) => o.value === cur) ? cur : (opts[0]?.value ?? '')))
-        },
-        (e: unknown) => live && setError(asTesseraError(e)),
-      )
-    }, 250)
-    return () => {
-      live = false
-      window.clearTimeout(timer)
-    }
-  }, [query])
-
-  useEffect(() => {
-    api.call('rubrics.list', {}).then(
-      (r) => {
-        setRubrics(
-          r.map((x) => ({
-            value: x.id,
-            label: t('assess.rubricOption', { name: x.name, v: x.latestVersion }),
-          })),
-        )
-        setRubricId((cur) => cur || (r[0]?.id ?? ''))
-      },
-      (e: unknown) => setError(asTesseraError(e)),
-    )
-    api.call('assessors.list', { includeInactive: false }).then(
-      (r) => {
-        setAssessors(r.map((x) => ({ value: x.id, label: x.name })))
-        setAssessorId((cur) => cur || (r[0]?.id ?? NEW_ASSESSOR))
-      },
-      (e: unknown) => setError(asTesseraError(e)),
-    )
-  }, [t])
+  const learner = useChoice(
+    async () =>
+      (await api.call('learners.list', { q: query || null, limit: 50, offset: 0 })).items.map((l) => ({
+        value: l.id,
+        label: `${l.givenName} ${l.familyName}`.trim() + (l.externalId ? ` (${l.externalId})` : ''),
+      })),
+    query,
+    failed,
+    { delayMs: 250 },
+  )
+  const rubric = useChoice(
+    async () =>
+      (await api.call('rubrics.list', {})).map((x) => ({
+        value: x.id,
+        label: t('assess.rubricOption', { name: x.name, v: x.latestVersion }),
+      })),
+    t,
+    failed,
+  )
+  const assessor = useChoice(
+    async () =>
+      (await api.call('assessors.list', { includeInactive: false })).map((x) => ({
+        value: x.id,
+        label: x.name,
+      })),
+    t,
+    failed,
+    { last: { value: NEW_ASSESSOR, label: t('assess.newAssessorOption') } },
+  )
+  const learnerId = learner.value
+  const rubricId = rubric.value
+  const assessorId = assessor.value
 
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault()
@@ -120,31 +100,20 @@ export function AssessSetup({ onCreated }: { onCreated: (a: AssessmentDetail) =>
             value={query}
             onChange={setQuery}
           />
-          <Select
+          <ChoiceSelect
             id="assess-learner"
             label={t('assess.learner')}
-            required
-            value={learnerId}
-            options={learners.length ? learners : [{ value: '', label: t('assess.noLearners') }]}
-            onChange={setLearnerId}
+            choice={learner}
+            none={t('assess.noLearners')}
           />
-          <Select
+          <ChoiceSelect
             id="assess-rubric"
             label={t('assess.rubric')}
             hint={t('assess.rubricHint')}
-            required
-            value={rubricId}
-            options={rubrics.length ? rubrics : [{ value: '', label: t('assess.noRubrics') }]}
-            onChange={setRubricId}
+            choice={rubric}
+            none={t('assess.noRubrics')}
           />
-          <Select
-            id="assess-assessor"
-            label={t('assess.assessor')}
-            required
-            value={assessorId}
-            options={[...assessors, { value: NEW_ASSESSOR, label: t('assess.newAssessorOption') }]}
-            onChange={setAssessorId}
-          />
+          <ChoiceSelect id="assess-assessor" label={t('assess.assessor')} choice={assessor} />
           {assessorId === NEW_ASSESSOR && (
             <TextField
               id="assess-new-assessor"

@@ -2,6 +2,7 @@ import { useState, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { TesseraError } from '../../../../contract/errors'
 import { api } from '../../api'
+import { bindFields, summaryFields } from '../../components/bind-field'
 import { Button } from '../../components/button'
 import { ErrorBanner } from '../../components/error-banner'
 import { asTesseraError, fieldErrors, placeIssues } from '../../components/form-errors'
@@ -54,32 +55,26 @@ export function LearnerForm({
   const errors = fieldErrors(placed)
   const set = (k: keyof LearnerDraft) => (value: string) => setV((p) => ({ ...p, [k]: value }))
   const prefix = id ? 'learner-edit' : 'learner-add'
-  const labels = Object.fromEntries(
-    FIELDS.map((f) => [f, { label: t(`learners.fields.${f}`), id: `${prefix}-${f}` }]),
-  )
+  const label = (f: keyof LearnerDraft): string => t(`learners.fields.${f}`)
+  const field = bindFields({ idPrefix: prefix, label, values: v, set, errors })
 
   const submit = async () => {
     setBusy(true)
     setError(null)
+    // Cohorts are given when a learner is added; an edit changes the learner's own details only.
+    const details = {
+      givenName: v.givenName,
+      familyName: v.familyName,
+      email: v.email,
+      phone: v.phone,
+      externalId: v.externalId,
+      notes: v.notes,
+    }
     try {
       const saved = id
-        ? await api.call('learners.update', {
-            id,
-            expectedVersion: version,
-            givenName: v.givenName,
-            familyName: v.familyName,
-            email: v.email,
-            phone: v.phone,
-            externalId: v.externalId,
-            notes: v.notes,
-          })
+        ? await api.call('learners.update', { id, expectedVersion: version, ...details })
         : await api.call('learners.add', {
-            givenName: v.givenName,
-            familyName: v.familyName,
-            email: v.email,
-            phone: v.phone,
-            externalId: v.externalId,
-            notes: v.notes,
+            ...details,
             cohorts: v.cohorts
               .split(',')
               .map((c) => c.trim())
@@ -102,77 +97,20 @@ export function LearnerForm({
         void submit()
       }}
     >
-      <ErrorBanner error={error} issues={placed} fields={labels} />
+      <ErrorBanner error={error} issues={placed} fields={summaryFields(FIELDS, prefix, label)} />
       <div className="form-row">
-        <TextField
-          id={`${prefix}-givenName`}
-          label={t('learners.fields.givenName')}
-          value={v.givenName}
-          onChange={set('givenName')}
-          error={errors.givenName}
-          required
-          autoComplete="off"
-        />
-        <TextField
-          id={`${prefix}-familyName`}
-          label={t('learners.fields.familyName')}
-          value={v.familyName}
-          onChange={set('familyName')}
-          error={errors.familyName}
-          autoComplete="off"
-        />
+        <TextField {...field('givenName')} required autoComplete="off" />
+        <TextField {...field('familyName')} autoComplete="off" />
       </div>
       <div className="form-row">
-        <TextField
-          id={`${prefix}-email`}
-          label={t('learners.fields.email')}
-          value={v.email}
-          onChange={set('email')}
-          error={errors.email}
-          dir="ltr"
-          type="email"
-          autoComplete="off"
-        />
-        <TextField
-          id={`${prefix}-phone`}
-          label={t('learners.fields.phone')}
-          value={v.phone}
-          onChange={set('phone')}
-          error={errors.phone}
-          dir="ltr"
-          type="tel"
-          autoComplete="off"
-        />
+        <TextField {...field('email')} dir="ltr" type="email" autoComplete="off" />
+        <TextField {...field('phone')} dir="ltr" type="tel" autoComplete="off" />
       </div>
       <div className="form-row">
-        <TextField
-          id={`${prefix}-externalId`}
-          label={t('learners.fields.externalId')}
-          value={v.externalId}
-          onChange={set('externalId')}
-          error={errors.externalId}
-          autoComplete="off"
-        />
-        {!id && (
-          <TextField
-            id={`${prefix}-cohorts`}
-            label={t('learners.fields.cohorts')}
-            hint={t('learners.cohortsHint')}
-            value={v.cohorts}
-            onChange={set('cohorts')}
-            error={errors.cohorts}
-            autoComplete="off"
-          />
-        )}
+        <TextField {...field('externalId')} autoComplete="off" />
+        {!id && <TextField {...field('cohorts')} hint={t('learners.cohortsHint')} autoComplete="off" />}
       </div>
-      <TextField
-        id={`${prefix}-notes`}
-        label={t('learners.fields.notes')}
-        value={v.notes}
-        onChange={set('notes')}
-        error={errors.notes}
-        multiline
-      />
+      <TextField {...field('notes')} multiline />
       <div className="form-actions">
         <Button type="submit" variant="primary" busy={busy}>
           {busy ? t('common.saving') : id ? t('learners.saveChanges') : t('learners.addSubmit')}

@@ -9,6 +9,7 @@ import { asTesseraError } from '../../components/form-errors'
 import { ProgressBar } from '../../components/progress-bar'
 import { Select } from '../../components/select'
 import { TextField } from '../../components/text-field'
+import { ImportReportTables } from './import-report-tables'
 
 /** The contract's IMPORT_FIELDS, repeated here so this chunk does not pull in zod with the contract. */
 const IMPORT_FIELDS: readonly ImportField[] = [
@@ -264,114 +265,7 @@ export function LearnerImport({ onDone, onCancel }: { onDone: () => void; onCanc
             </ul>
           </div>
 
-          {report.problems.length > 0 && (
-            <div className="card">
-              <h3 className="subsection-title" id="problems-title">
-                {t('learners.import.problems', { count: report.problems.length })}
-              </h3>
-              <div className="table-scroll" role="region" aria-labelledby="problems-title" tabIndex={0}>
-                <table className="table" data-testid="import-problems">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('learners.import.row')}</th>
-                      <th scope="col">{t('learners.import.column')}</th>
-                      <th scope="col">{t('learners.import.value')}</th>
-                      <th scope="col">{t('learners.import.reason')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {report.problems.slice(0, 500).map((p, i) => (
-                      <tr key={i}>
-                        <td className="numeric">{number.format(p.row)}</td>
-                        <td>{p.column ?? '—'}</td>
-                        <td dir="auto">{p.value ?? ''}</td>
-                        <td>{p.reason}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-              {report.problems.length > 500 && (
-                <p className="muted">
-                  {t('learners.import.moreProblems', { count: report.problems.length - 500 })}
-                </p>
-              )}
-            </div>
-          )}
-
-          {report.duplicates.length > 0 && (
-            <div className="card">
-              <h3 className="subsection-title" id="dups-title">
-                {t('learners.import.duplicates', { count: report.duplicates.length })}
-              </h3>
-              <div className="table-scroll" role="region" aria-labelledby="dups-title" tabIndex={0}>
-                <table className="table">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('learners.import.row')}</th>
-                      <th scope="col">{t('learners.import.value')}</th>
-                      <th scope="col">{t('learners.import.sameAs')}</th>
-                      <th scope="col">{t('learners.import.action')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {report.duplicates.slice(0, 500).map((d, i) => (
-                      <tr key={i}>
-                        <td className="numeric">{number.format(d.row)}</td>
-                        <td dir="ltr">{d.value}</td>
-                        <td dir="auto">
-                          {d.sameAsRow !== null
-                            ? t('learners.import.rowN', { n: d.sameAsRow })
-                            : (d.learnerName ?? '')}
-                        </td>
-                        <td>
-                          {d.action === 'skip'
-                            ? t('learners.import.dupSkip')
-                            : t('learners.import.dupUpdate')}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            </div>
-          )}
-
-          {report.sample.length > 0 && (
-            <div className="card">
-              <h3 className="subsection-title" id="sample-title">
-                {t('learners.import.preview')}
-              </h3>
-              <div className="table-scroll" role="region" aria-labelledby="sample-title" tabIndex={0}>
-                <table className="table">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('learners.import.row')}</th>
-                      <th scope="col">{t('learners.import.action')}</th>
-                      {IMPORT_FIELDS.map((f) => (
-                        <th key={f} scope="col">
-                          {t(`learners.import.field.${f}`)}
-                        </th>
-                      ))}
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {report.sample.map((s) => (
-                      <tr key={s.row}>
-                        <td className="numeric">{number.format(s.row)}</td>
-                        <td>{t(`learners.import.act.${s.action}`)}</td>
-                        {IMPORT_FIELDS.map((f) => (
-                          <td key={f} dir="auto">
-                            {s.values[f] ?? ''}
-                          </td>
-                        ))}
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            </div>
-          )}
+          <ImportReportTables report={report} fields={IMPORT_FIELDS} />
 
           {progress && (
             <ProgressBar label={t('learners.import.importing')} done={progress.done} total={progress.total} />

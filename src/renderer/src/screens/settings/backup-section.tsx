@@ -5,9 +5,10 @@ import type { OpOutput } from '../../../../contract/ops'
 import type { BackupFileInfo } from '../../../../contract/ops/backup'
 import { api, transportKind } from '../../api'
 import { Button } from '../../components/button'
-import { DataTable, type Column } from '../../components/data-table'
+import type { Column } from '../../components/data-table'
 import { ErrorBanner } from '../../components/error-banner'
 import { asTesseraError } from '../../components/form-errors'
+import { OpTable } from '../../components/op-table'
 import { ProgressBar } from '../../components/progress-bar'
 import { useToast } from '../../components/toast'
 import { useOp } from '../../hooks/use-op'
@@ -133,20 +134,17 @@ export function BackupSection({ onRestored }: { onRestored: () => Promise<void> 
       {transportKind === 'ipc' && <p className="muted">{t('settingsBackup.elsewhereDesktop')}</p>}
 
       <h3 className="subsection-title">{t('settingsBackup.listTitle')}</h3>
-      {list.status === 'loading' && <p className="muted">{t('settingsBackup.loading')}</p>}
-      {list.status === 'error' && (
-        <p className="field-error">{t('settingsBackup.loadFailed', { message: list.error.message })}</p>
-      )}
-      {list.status === 'ok' && (
-        <DataTable
-          caption={t('settingsBackup.listTitle')}
-          captionHidden
-          columns={columns}
-          rows={list.value.backups}
-          rowKey={(b) => b.name}
-          empty={t('settingsBackup.none')}
-        />
-      )}
+      <OpTable
+        state={list}
+        rows={(v) => v.backups}
+        loading={t('settingsBackup.loading')}
+        failed={(e) => t('settingsBackup.loadFailed', { message: e.message })}
+        caption={t('settingsBackup.listTitle')}
+        captionHidden
+        columns={columns}
+        rowKey={(b) => b.name}
+        empty={t('settingsBackup.none')}
+      />
 
       <h3 className="subsection-title">{t('settingsBackup.fromFileTitle')}</h3>
       <p className="muted" id="restore-file-hint">

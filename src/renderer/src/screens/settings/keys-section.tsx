@@ -4,10 +4,11 @@ import type { TesseraError } from '../../../../contract/errors'
 import type { OpOutput } from '../../../../contract/ops'
 import { api } from '../../api'
 import { Button } from '../../components/button'
-import { DataTable, type Column } from '../../components/data-table'
+import type { Column } from '../../components/data-table'
 import { Dialog } from '../../components/dialog'
 import { ErrorBanner } from '../../components/error-banner'
 import { asTesseraError } from '../../components/form-errors'
+import { OpTable } from '../../components/op-table'
 import { useToast } from '../../components/toast'
 import { useOp } from '../../hooks/use-op'
 import { download } from '../credentials/files'
@@ -123,19 +124,16 @@ export function KeysSection(): ReactNode {
       </h2>
       <p className="muted">{t('settingsKeys.intro')}</p>
       {!confirming && <ErrorBanner error={error} />}
-      {keys.status === 'loading' && <p className="muted">{t('settingsKeys.loading')}</p>}
-      {keys.status === 'error' && (
-        <p className="field-error">{t('settingsKeys.loadFailed', { message: keys.error.message })}</p>
-      )}
-      {keys.status === 'ok' && (
-        <DataTable
-          caption={t('settingsKeys.caption')}
-          columns={columns}
-          rows={generationsOf(keys.value.keys)}
-          rowKey={(k) => k.issuerId}
-          empty={t('settingsKeys.none')}
-        />
-      )}
+      <OpTable
+        state={keys}
+        rows={(v) => generationsOf(v.keys)}
+        loading={t('settingsKeys.loading')}
+        failed={(e) => t('settingsKeys.loadFailed', { message: e.message })}
+        caption={t('settingsKeys.caption')}
+        columns={columns}
+        rowKey={(k) => k.issuerId}
+        empty={t('settingsKeys.none')}
+      />
       <div className="form-actions">
         <Button onClick={() => setConfirming(true)}>{t('settingsKeys.rotate')}</Button>
         <Button busy={exporting} onClick={() => void exportPublic()}>

@@ -8,9 +8,12 @@ import { ErrorBanner } from '../../components/error-banner'
 import { asTesseraError } from '../../components/form-errors'
 import { ProgressBar } from '../../components/progress-bar'
 import { TextField } from '../../components/text-field'
-import { FileButton, FileTooLarge, readPicked, saveFile, useTooLargeMessage } from './file-button'
+import { saveFile } from './file-button'
 import { kindLabel } from './kinds'
+import { PickFileSection } from './pick-file-section'
+import { SyncSection } from './sync-section'
 import type { SyncStatus } from './sync-status'
+import { usePickedFile } from './use-picked-file'
 
 type Joined = OpOutput<'sync.hubJoinBytes'>
 
@@ -41,38 +44,16 @@ export function JoinedNotice({ joined }: { joined: Joined }): ReactNode {
 /** Pair this device with the hub, from the enrollment file the hub made. */
 export function JoinHubPanel({ onJoined }: { onJoined: (joined: Joined) => void }): ReactNode {
   const { t } = useTranslation()
-  const tooLarge = useTooLargeMessage()
+  const picked = usePickedFile('bundle')
   const [name, setName] = useState('')
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<TesseraError | null>(null)
-  const [message, setMessage] = useState<string | null>(null)
 
-  const join = async (file: File): Promise<void> => {
-    setBusy(true)
-    setError(null)
-    setMessage(null)
-    try {
-      onJoined(await api.call('sync.hubJoinBytes', { dataBase64: await readPicked(file), name }))
-    } catch (e) {
-      if (e instanceof FileTooLarge) setMessage(tooLarge(e, 'bundle'))
-      else setError(asTesseraError(e))
-    } finally {
-      setBusy(false)
-    }
-  }
+  const join = (file: File): Promise<void> =>
+    picked.take(file, async (dataBase64) =>
+      onJoined(await api.call('sync.hubJoinBytes', { dataBase64, name })),
+    )
 
   return (
-    <section className="card sync-stack" aria-labelledby="sync-join-title">
-      <h2 id="sync-join-title" className="section-title">
-        {t('sync.join.title')}
-      </h2>
-      <p className="muted">{t('sync.join.intro')}</p>
-      <ErrorBanner error={error} />
-      {message && (
-        <p className="field-error" role="alert">
-          {message}
-        </p>
-      )}
+    <PickFileSection name="join" picked={picked} onFile={(f) => void join(f)}>
       <TextField
         id="sync-join-name"
         label={t('sync.join.deviceName')}
@@ -81,13 +62,7 @@ export function JoinHubPanel({ onJoined }: { onJoined: (joined: Joined) => void 
         onChange={setName}
         maxLength={200}
       />
-      <FileButton
-        id="sync-join-file"
-        label={t('sync.join.choose')}
-        busy={busy}
-        onFile={(f) => void join(f)}
-      />
-    </section>
+    </PickFileSection>
   )
 }
 
@@ -130,13 +105,11 @@ export function ExportPanel({
 
   const counts = result ? Object.entries(result.counts).filter(([, n]) => n > 0) : []
   return (
-    <section className="card sync-stack" aria-labelledby="sync-export-title">
-      <h2 id="sync-export-title" className="section-title">
-        {t('sync.export.title')}
-      </h2>
-      <p className="muted">
-        {status.allAccountedFor ? t('sync.export.introNothing') : t('sync.export.intro')}
-      </p>
+    <SyncSection
+      id="sync-export-title"
+      title={t('sync.export.title')}
+      intro={status.allAccountedFor ? t('sync.export.introNothing') : t('sync.export.intro')}
+    >
       <ErrorBanner error={error} />
       <div className="sync-check">
         <input
@@ -189,69 +162,47 @@ export function ExportPanel({
           </div>
         )}
       </div>
-    </section>
+    </SyncSection>
   )
 }
 
 /** Take back the receipt the hub signed: the records it lists count as safely at the hub. */
 export function ReceiptPanel({ onImported }: { onImported: () => void }): ReactNode {
   const { t } = useTranslation()
-  const tooLarge = useTooLargeMessage()
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<TesseraError | null>(null)
-  const [message, setMessage] = useState<string | null>(null)
+  const picked = usePickedFile('receipt')
   const [result, setResult] = useState<OpOutput<'sync.importReceiptBytes'> | null>(null)
 
-  const pick = async (file: File): Promise<void> => {
-    setBusy(true)
-    setError(null)
-    setMessage(null)
+  const take = (file: File): Promise<void> => {
     setResult(null)
-    try {
-      setResult(await api.call('sync.importReceiptBytes', { dataBase64: await readPicked(file) }))
+    return picked.take(file, async (dataBase64) => {
+      setResult(await api.call('sync.importReceiptBytes', { dataBase64 }))
       onImported()
-    } catch (e) {
-      if (e instanceof FileTooLarge) setMessage(tooLarge(e, 'receipt'))
-      else setError(asTesseraError(e))
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   return (
-    <section className="card sync-stack" aria-labelledby="sync-receipt-title">
-      <h2 id="sync-receipt-title" className="section-title">
-        {t('sync.receipt.title')}
-      </h2>
-      <p className="muted">{t('sync.receipt.intro')}</p>
-      <ErrorBanner error={error} />
-      {message && (
-        <p className="field-error" role="alert">
-          {message}
-        </p>
-      )}
-      <FileButton
-        id="sync-receipt-file"
-        label={t('sync.receipt.choose')}
-        busy={busy}
-        onFile={(f) => void pick(f)}
-      />
-      <div role="status" aria-live="polite" className="sync-result" data-testid="sync-receipt-result">
-        {result && (
-          <p>
-            {result.alreadyImported
-              ? t('sync.receipt.already')
-              : t('sync.receipt.done', {
-                  accepted: result.counts.accepted,
-                  duplicate: result.counts.duplicate,
-                  conflict: result.counts.conflict,
-                })}{' '}
-            {result.stillUnacknowledged === 0
-              ? t('sync.status.allAccountedFor')
-              : t('sync.receipt.still', { count: result.stillUnacknowledged })}
-          </p>
-        )}
-      </div>
-    </section>
+    <PickFileSection
+      name="receipt"
+      picked={picked}
+      onFile={(f) => void take(f)}
+      result={
+        <div role="status" aria-live="polite" className="sync-result" data-testid="sync-receipt-result">
+          {result && (
+            <p>
+              {result.alreadyImported
+                ? t('sync.receipt.already')
+                : t('sync.receipt.done', {
+                    accepted: result.counts.accepted,
+                    duplicate: result.counts.duplicate,
+                    conflict: result.counts.conflict,
+                  })}{' '}
+              {result.stillUnacknowledged === 0
+                ? t('sync.status.allAccountedFor')
+                : t('sync.receipt.still', { count: result.stillUnacknowledged })}
+            </p>
+          )}
+        </div>
+      }
+    />
   )
 }

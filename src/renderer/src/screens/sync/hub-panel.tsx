@@ -4,13 +4,16 @@ import type { TesseraError } from '../../../../contract/errors'
 import type { OpOutput } from '../../../../contract/ops'
 import { api } from '../../api'
 import { Button } from '../../components/button'
+import type { Column } from '../../components/data-table'
 import { Dialog } from '../../components/dialog'
 import { ErrorBanner } from '../../components/error-banner'
 import { asTesseraError } from '../../components/form-errors'
+import { OpTable } from '../../components/op-table'
 import { TextField } from '../../components/text-field'
 import { useOp } from '../../hooks/use-op'
 import { saveFile } from './file-button'
-import { formatDateTime, kindLabel, useReloadOn } from './kinds'
+import { formatDateTime, kindLabel, useReloadOn, type RevisionProps } from './kinds'
+import { SyncSection } from './sync-section'
 
 /** Make this installation the hub (first time) and save the file field devices join with. */
 export function EnrollPanel({ isHub, onMade }: { isHub: boolean; onMade: () => void }): ReactNode {
@@ -37,11 +40,11 @@ export function EnrollPanel({ isHub, onMade }: { isHub: boolean; onMade: () => v
   }
 
   return (
-    <section className="card sync-stack" aria-labelledby="sync-enroll-title">
-      <h2 id="sync-enroll-title" className="section-title">
-        {isHub ? t('sync.enroll.title') : t('sync.enroll.becomeHub')}
-      </h2>
-      <p className="muted">{isHub ? t('sync.enroll.intro') : t('sync.enroll.introNew')}</p>
+    <SyncSection
+      id="sync-enroll-title"
+      title={isHub ? t('sync.enroll.title') : t('sync.enroll.becomeHub')}
+      intro={isHub ? t('sync.enroll.intro') : t('sync.enroll.introNew')}
+    >
       <ErrorBanner error={error} />
       {!isHub && (
         <TextField
@@ -73,20 +76,14 @@ export function EnrollPanel({ isHub, onMade }: { isHub: boolean; onMade: () => v
           </div>
         )}
       </div>
-    </section>
+    </SyncSection>
   )
 }
 
 type Device = OpOutput<'sync.listDevices'>[number]
 
 /** The field devices this hub knows: trust one again, revoke one, or make an update bundle for it. */
-export function DevicesPanel({
-  revision,
-  onChanged,
-}: {
-  revision: number
-  onChanged: () => void
-}): ReactNode {
+export function DevicesPanel({ revision, onChanged }: RevisionProps): ReactNode {
   const { t, i18n } = useTranslation()
   const [devices, reload] = useOp('sync.listDevices', {})
   const [error, setError] = useState<TesseraError | null>(null)
@@ -130,93 +127,89 @@ export function DevicesPanel({
       return t('sync.devices.updateMade', { name: d.name })
     })
 
-  const list = devices.status === 'ok' ? devices.value.filter((d) => d.role === 'field') : []
+  const deviceColumns: Column<Device>[] = [
+    {
+      key: 'name',
+      header: t('sync.devices.name'),
+      rowHeader: true,
+      cell: (d) => <bdi dir="auto">{d.name}</bdi>,
+    },
+    {
+      key: 'fingerprint',
+      header: t('sync.status.fingerprint'),
+      className: 'mono',
+      dir: 'ltr',
+      cell: (d) => d.fingerprint,
+    },
+    {
+      key: 'state',
+      header: t('sync.devices.state'),
+      cell: (d) =>
+        d.status === 'trusted' ? (
+          <span className="cred-active">{t('sync.devices.stateTrusted')}</span>
+        ) : (
+          <span className="cred-revoked">
+            {t('sync.devices.stateRevoked')}
+            {d.revokeReason ? ` — ${d.revokeReason}` : ''}
+          </span>
+        ),
+    },
+    {
+      key: 'lastBundle',
+      header: t('sync.devices.lastBundle'),
+      cell: (d) => (d.lastBundleAt ? formatDateTime(d.lastBundleAt, i18n.language) : '—'),
+    },
+    {
+      key: 'actions',
+      header: <span className="visually-hidden">{t('sync.devices.actions')}</span>,
+      cell: (d) => (
+        <div className="sync-actions">
+          {d.status === 'trusted' ? (
+            <>
+              <Button
+                busy={busy === d.deviceId}
+                onClick={() => void update(d)}
+                aria-label={t('sync.devices.updateFor', { name: d.name })}
+              >
+                {t('sync.devices.update')}
+              </Button>
+              <Button
+                variant="danger"
+                onClick={() => setRevoking(d)}
+                aria-label={t('sync.devices.revokeFor', { name: d.name })}
+              >
+                {t('sync.devices.revoke')}
+              </Button>
+            </>
+          ) : (
+            <Button
+              busy={busy === d.deviceId}
+              onClick={() => void trust(d)}
+              aria-label={t('sync.devices.trustFor', { name: d.name })}
+            >
+              {t('sync.devices.trust')}
+            </Button>
+          )}
+        </div>
+      ),
+    },
+  ]
   return (
-    <section className="card sync-stack" aria-labelledby="sync-devices-title">
-      <h2 id="sync-devices-title" className="section-title">
-        {t('sync.devices.title')}
-      </h2>
-      <p className="muted">{t('sync.devices.intro')}</p>
+    <SyncSection id="sync-devices-title" title={t('sync.devices.title')} intro={t('sync.devices.intro')}>
       <ErrorBanner error={error} />
       <div role="status" aria-live="polite" className="sync-result">
         {done && <p>{done}</p>}
       </div>
-      {devices.status === 'loading' ? (
-        <p className="muted">{t('sync.loading')}</p>
-      ) : devices.status === 'error' ? (
-        <p className="field-error">{devices.error.message}</p>
-      ) : list.length === 0 ? (
-        <p className="muted">{t('sync.devices.none')}</p>
-      ) : (
-        <div className="table-scroll">
-          <table className="table" data-testid="sync-devices">
-            <thead>
-              <tr>
-                <th scope="col">{t('sync.devices.name')}</th>
-                <th scope="col">{t('sync.status.fingerprint')}</th>
-                <th scope="col">{t('sync.devices.state')}</th>
-                <th scope="col">{t('sync.devices.lastBundle')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('sync.devices.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((d) => (
-                <tr key={d.deviceId}>
-                  <th scope="row">
-                    <bdi dir="auto">{d.name}</bdi>
-                  </th>
-                  <td className="mono" dir="ltr">
-                    {d.fingerprint}
-                  </td>
-                  <td>
-                    {d.status === 'trusted' ? (
-                      <span className="cred-active">{t('sync.devices.stateTrusted')}</span>
-                    ) : (
-                      <span className="cred-revoked">
-                        {t('sync.devices.stateRevoked')}
-                        {d.revokeReason ? ` — ${d.revokeReason}` : ''}
-                      </span>
-                    )}
-                  </td>
-                  <td>{d.lastBundleAt ? formatDateTime(d.lastBundleAt, i18n.language) : '—'}</td>
-                  <td>
-                    <div className="sync-actions">
-                      {d.status === 'trusted' ? (
-                        <>
-                          <Button
-                            busy={busy === d.deviceId}
-                            onClick={() => void update(d)}
-                            aria-label={t('sync.devices.updateFor', { name: d.name })}
-                          >
-                            {t('sync.devices.update')}
-                          </Button>
-                          <Button
-                            variant="danger"
-                            onClick={() => setRevoking(d)}
-                            aria-label={t('sync.devices.revokeFor', { name: d.name })}
-                          >
-                            {t('sync.devices.revoke')}
-                          </Button>
-                        </>
-                      ) : (
-                        <Button
-                          busy={busy === d.deviceId}
-                          onClick={() => void trust(d)}
-                          aria-label={t('sync.devices.trustFor', { name: d.name })}
-                        >
-                          {t('sync.devices.trust')}
-                        </Button>
-                      )}
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <OpTable
+        state={devices}
+        rows={(v) => v.filter((d) => d.role === 'field')}
+        loading={t('sync.loading')}
+        empty={t('sync.devices.none')}
+        labelledBy="sync-devices-title"
+        testId="sync-devices"
+        columns={deviceColumns}
+        rowKey={(d) => d.deviceId}
+      />
       <Dialog
         open={revoking !== null}
         title={t('sync.devices.revokeTitle', { name: revoking?.name ?? '' })}
@@ -242,22 +235,17 @@ export function DevicesPanel({
           maxLength={500}
         />
       </Dialog>
-    </section>
+    </SyncSection>
   )
 }
 
 type Conflict = OpOutput<'sync.showConflict'>
+type ConflictRow = OpOutput<'sync.listConflicts'>[number]
 
 const pretty = (v: unknown): string => JSON.stringify(v, null, 2)
 
 /** Records that came with the same id and different content: both kept; a person settles each. */
-export function ConflictsPanel({
-  revision,
-  onChanged,
-}: {
-  revision: number
-  onChanged: () => void
-}): ReactNode {
+export function ConflictsPanel({ revision, onChanged }: RevisionProps): ReactNode {
   const { t, i18n } = useTranslation()
   const [conflicts, reload] = useOp('sync.listConflicts', { status: 'open' })
   const [open, setOpen] = useState<Conflict | null>(null)
@@ -295,67 +283,59 @@ export function ConflictsPanel({
     }
   }
 
-  const list = conflicts.status === 'ok' ? conflicts.value : []
+  const conflictColumns: Column<ConflictRow>[] = [
+    { key: 'kind', header: t('sync.import.kind'), rowHeader: true, cell: (c) => kindLabel(t, c.kind) },
+    {
+      key: 'record',
+      header: t('sync.conflicts.record'),
+      className: 'mono',
+      dir: 'ltr',
+      cell: (c) => c.recordId,
+    },
+    { key: 'reason', header: t('sync.conflicts.reason'), cell: (c) => c.reason },
+    {
+      key: 'arrived',
+      header: t('sync.conflicts.arrived'),
+      cell: (c) => formatDateTime(c.createdAt, i18n.language),
+    },
+    {
+      key: 'actions',
+      header: <span className="visually-hidden">{t('sync.devices.actions')}</span>,
+      cell: (c) => (
+        <Button
+          onClick={() => void show(c.id)}
+          aria-label={t('sync.conflicts.openFor', { kind: kindLabel(t, c.kind), id: c.recordId })}
+        >
+          {t('sync.conflicts.open')}
+        </Button>
+      ),
+    },
+  ]
   const versions = open
     ? open.current === 'held'
       ? { current: open.held, other: open.incoming }
       : { current: open.incoming, other: open.held }
     : null
   return (
-    <section className="card sync-stack" aria-labelledby="sync-conflicts-title">
-      <h2 id="sync-conflicts-title" className="section-title">
-        {t('sync.conflicts.title')}
-      </h2>
-      <p className="muted">{t('sync.conflicts.intro')}</p>
+    <SyncSection
+      id="sync-conflicts-title"
+      title={t('sync.conflicts.title')}
+      intro={t('sync.conflicts.intro')}
+    >
       {!open && <ErrorBanner error={error} />}
       <div role="status" aria-live="polite" className="sync-result">
         {done && <p>{done}</p>}
       </div>
-      {conflicts.status === 'loading' ? (
-        <p className="muted">{t('sync.loading')}</p>
-      ) : conflicts.status === 'error' ? (
-        <p className="field-error">{conflicts.error.message}</p>
-      ) : list.length === 0 ? (
-        <p className="muted" data-testid="sync-no-conflicts">
-          {t('sync.conflicts.none')}
-        </p>
-      ) : (
-        <div className="table-scroll">
-          <table className="table" data-testid="sync-conflicts">
-            <thead>
-              <tr>
-                <th scope="col">{t('sync.import.kind')}</th>
-                <th scope="col">{t('sync.conflicts.record')}</th>
-                <th scope="col">{t('sync.conflicts.reason')}</th>
-                <th scope="col">{t('sync.conflicts.arrived')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('sync.devices.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((c) => (
-                <tr key={c.id}>
-                  <th scope="row">{kindLabel(t, c.kind)}</th>
-                  <td className="mono" dir="ltr">
-                    {c.recordId}
-                  </td>
-                  <td>{c.reason}</td>
-                  <td>{formatDateTime(c.createdAt, i18n.language)}</td>
-                  <td>
-                    <Button
-                      onClick={() => void show(c.id)}
-                      aria-label={t('sync.conflicts.openFor', { kind: kindLabel(t, c.kind), id: c.recordId })}
-                    >
-                      {t('sync.conflicts.open')}
-                    </Button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <OpTable
+        state={conflicts}
+        rows={(v) => v}
+        loading={t('sync.loading')}
+        empty={<span data-testid="sync-no-conflicts">{t('sync.conflicts.none')}</span>}
+        labelledBy="sync-conflicts-title"
+        testId="sync-conflicts"
+        columns={conflictColumns}
+        rowKey={(c) => c.id}
+      />
       <Dialog
         open={open !== null}
         title={open ? t('sync.conflicts.dialogTitle', { kind: kindLabel(t, open.kind) }) : ''}
@@ -373,22 +353,16 @@ export function ConflictsPanel({
             <ErrorBanner error={error} />
             <p>{open.reason}</p>
             <div className="sync-versions">
-              <section aria-labelledby="sync-v-current">
-                <h3 id="sync-v-current" className="sync-subtitle">
-                  {t('sync.conflicts.current')}
-                </h3>
-                <pre className="sync-json" dir="ltr" tabIndex={0}>
-                  {pretty(versions.current)}
-                </pre>
-              </section>
-              <section aria-labelledby="sync-v-other">
-                <h3 id="sync-v-other" className="sync-subtitle">
-                  {t('sync.conflicts.other')}
-                </h3>
-                <pre className="sync-json" dir="ltr" tabIndex={0}>
-                  {pretty(versions.other)}
-                </pre>
-              </section>
+              {(['current', 'other'] as const).map((k) => (
+                <section key={k} aria-labelledby={`sync-v-${k}`}>
+                  <h3 id={`sync-v-${k}`} className="sync-subtitle">
+                    {k === 'current' ? t('sync.conflicts.current') : t('sync.conflicts.other')}
+                  </h3>
+                  <pre className="sync-json" dir="ltr" tabIndex={0}>
+                    {pretty(versions[k])}
+                  </pre>
+                </section>
+              ))}
             </div>
             <fieldset className="sync-choice">
               <legend>{t('sync.conflicts.choose')}</legend>
@@ -420,6 +394,6 @@ export function ConflictsPanel({
           </div>
         )}
       </Dialog>
-    </section>
+    </SyncSection>
   )
 }

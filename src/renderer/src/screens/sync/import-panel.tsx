@@ -4,11 +4,13 @@ import type { TesseraError } from '../../../../contract/errors'
 import type { OpOutput } from '../../../../contract/ops'
 import { api } from '../../api'
 import { Button } from '../../components/button'
+import { DataTable, type Column } from '../../components/data-table'
 import { ErrorBanner } from '../../components/error-banner'
 import { asTesseraError } from '../../components/form-errors'
 import { ProgressBar } from '../../components/progress-bar'
 import { FileButton, FileTooLarge, readPicked, saveFile, useTooLargeMessage } from './file-button'
 import { kindLabel } from './kinds'
+import { SyncSection } from './sync-section'
 
 type ImportReport = OpOutput<'sync.importBytes'>
 
@@ -82,13 +84,19 @@ export function ImportPanel({
   }
 
   const kinds = report ? Object.entries(report.byKind) : []
+  const kindColumns: Column<(typeof kinds)[number]>[] = [
+    { key: 'kind', header: t('sync.import.kind'), rowHeader: true, cell: ([k]) => kindLabel(t, k) },
+    { key: 'accepted', header: t('sync.import.accepted'), cell: ([, c]) => c.accepted },
+    { key: 'duplicate', header: t('sync.import.duplicate'), cell: ([, c]) => c.duplicate },
+    { key: 'conflict', header: t('sync.import.conflict'), cell: ([, c]) => c.conflict },
+  ]
   const receipt = report?.receipt ?? null
   return (
-    <section className="card sync-stack" aria-labelledby={`sync-import-${role}`}>
-      <h2 id={`sync-import-${role}`} className="section-title">
-        {role === 'hub' ? t('sync.import.titleHub') : t('sync.import.titleField')}
-      </h2>
-      <p className="muted">{role === 'hub' ? t('sync.import.introHub') : t('sync.import.introField')}</p>
+    <SyncSection
+      id={`sync-import-${role}`}
+      title={role === 'hub' ? t('sync.import.titleHub') : t('sync.import.titleField')}
+      intro={role === 'hub' ? t('sync.import.introHub') : t('sync.import.introField')}
+    >
       <FileButton
         id={`sync-import-file-${role}`}
         label={role === 'hub' ? t('sync.import.chooseHub') : t('sync.import.chooseField')}
@@ -158,29 +166,13 @@ export function ImportPanel({
                   </li>
                 </ul>
                 {kinds.length > 0 && (
-                  <div className="table-scroll">
-                    <table className="table">
-                      <caption className="visually-hidden">{t('sync.import.byKindCaption')}</caption>
-                      <thead>
-                        <tr>
-                          <th scope="col">{t('sync.import.kind')}</th>
-                          <th scope="col">{t('sync.import.accepted')}</th>
-                          <th scope="col">{t('sync.import.duplicate')}</th>
-                          <th scope="col">{t('sync.import.conflict')}</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {kinds.map(([k, c]) => (
-                          <tr key={k}>
-                            <th scope="row">{kindLabel(t, k)}</th>
-                            <td>{c.accepted}</td>
-                            <td>{c.duplicate}</td>
-                            <td>{c.conflict}</td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
+                  <DataTable
+                    caption={t('sync.import.byKindCaption')}
+                    captionHidden
+                    columns={kindColumns}
+                    rows={kinds}
+                    rowKey={([k]) => k}
+                  />
                 )}
                 {report.counts.conflict > 0 && <p>{t('sync.import.conflictsHint')}</p>}
               </>
@@ -198,6 +190,6 @@ export function ImportPanel({
           </div>
         )}
       </div>
-    </section>
+    </SyncSection>
   )
 }

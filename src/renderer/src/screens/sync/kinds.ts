@@ -12,6 +12,12 @@ export const formatDateTime = (iso: string, language: string): string => {
     : d.toLocaleString(language, { dateStyle: 'medium', timeStyle: 'short' })
 }
 
+/** A panel showing what others change: loads again on a new `revision`, calls `onChanged` after a change. */
+export interface RevisionProps {
+  revision: number
+  onChanged: () => void
+}
+
 /** Loads again when `revision` changes after the first render (another panel changed what this shows). */
 export function useReloadOn(revision: number, reload: () => void): void {
   const first = useRef(revision)
