@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { isoWeekStart } from '../../src/core/services/dashboard'
 import { draft, finalized, world } from '../assessments/fixtures'
@@ -63,6 +64,37 @@ describe('dashboard.summary', () => {
     expect(s.counts.credentialsIssued).toBe(0)
     const r = await w.t.dispatch('dashboard.summary', { topCriteria: 0 })
     expect(r.ok).toBe(false)
+  })
+
+  it('kept figures follow every change: made here, made by another connection, not by a caller', async () => {
+    const w = await world()
+    await finalized(w)
+    const first = await w.t.call('dashboard.summary', {})
+    expect(first.counts.finalized).toBe(1)
+    // What a caller does to its answer does not reach the next one.
+    first.passRates[0]!.assessed = 99
+    first.missedCriteria.splice(0)
+    const again = await w.t.call('dashboard.summary', {})
+    expect(again.passRates[0]?.assessed).toBe(1)
+    expect(again.missedCriteria.length).toBeGreaterThan(0)
+
+    await finalized(w, [
+      { criterionId: 'isolation', levelId: 'developing' },
+      { criterionId: 'termination', levelId: 'expert' },
+      { criterionId: 'housekeeping', levelId: 'expert' },
+    ])
+    const here = await w.t.call('dashboard.summary', {})
+    expect([here.counts.finalized, here.counts.passed]).toEqual([2, 1])
+
+    // Another connection (another process, e.g. the CLI) renames the achievement.
+    const other = new Database(w.t.ctx.database.file)
+    try {
+      other.prepare(`UPDATE achievement SET name = 'Electrical safety (2026)'`).run()
+    } finally {
+      other.close()
+    }
+    const elsewhere = await w.t.call('dashboard.summary', {})
+    expect(elsewhere.passRates.map((r) => r.name)).toEqual(['Electrical safety (2026)'])
   })
 
   it('weeks start on Monday (UTC)', () => {
