@@ -27,6 +27,29 @@ const VERIFIER_FILE = 'tessera-verifier.js'
 const prebuiltVerifier = path.join(root, 'out', 'main', VERIFIER_FILE)
 
 /**
+ * jsonld's Node document loader fetches contexts over HTTP with @digitalbazaar/http-client, which
+ * loads undici (some 800 KB of code, ~40 ms of every start). Tessera never uses that loader (every
+ * context comes from resources/, offline: credentials/document-loader.ts), so jsonld gets a stand-in
+ * that loads the real client the first time a method is called.
+ */
+const lazyHttpClient = {
+  name: 'lazy-http-client',
+  setup(b) {
+    const namespace = 'tessera-lazy-http-client'
+    b.onResolve({ filter: /^@digitalbazaar\/http-client$/ }, (args) =>
+      /[\\/]node_modules[\\/]jsonld[\\/]/.test(args.importer) ? { path: args.path, namespace } : undefined,
+    )
+    b.onLoad({ filter: /.*/, namespace }, () => ({
+      contents: `export const httpClient = new Proxy({}, {
+  get: (_, method) => async (...args) => (await import('@digitalbazaar/http-client')).httpClient[method](...args),
+})`,
+      resolveDir: root,
+      loader: 'js',
+    }))
+  },
+}
+
+/**
  * Bundles the CLI into `outDir` (main.mjs + the tessera.mjs launcher) and puts the verifier kit's
  * script beside it: built here from the current sources when the caller gives
  * `verifierBuildOptions` (src/core/node/verifier-bundle-options.ts, which only a TypeScript-aware
@@ -44,6 +67,9 @@ export async function buildCli({ outDir = path.join(root, 'out', 'cli'), verifie
     platform: 'node',
     format: 'esm',
     target: 'node20',
+    // Comments and indentation are a third of the text Node must read and compile at every start.
+    minifyWhitespace: true,
+    plugins: [lazyHttpClient],
     external: ['better-sqlite3', 'pdfkit', 'fontkit', 'esbuild'],
     // Bundled CommonJS packages call require() for Node's own modules.
     banner: {

@@ -1,7 +1,9 @@
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { countUnacknowledged } from '../../src/core/services/sync-unacknowledged'
+import { countExportable, countUnacknowledged } from '../../src/core/services/sync-unacknowledged'
 import { planFieldExport } from '../../src/core/sync/export'
+import { recordHash } from '../../src/core/sync/columns'
+import { kindByName, kindsFor } from '../../src/core/sync/record-kinds'
 import { tempDir } from '../helpers/temp-db'
 import { assess, closeAll, evidenceBytes, initialized, insertRubric } from './fixtures'
 
@@ -56,5 +58,90 @@ describe('countUnacknowledged', () => {
     const afterEdit = expected()
     expect(afterEdit.records).toBeGreaterThan(someAcked.records)
     expect(countUnacknowledged(sqlite)).toEqual(afterEdit)
+  })
+
+  it('counts each kind with SQLite exactly as many records as loadExportable returns', async () => {
+    const t = await initialized(path.join(tempDir(), 'field.db'))
+    const { rubricId } = insertRubric(t)
+    for (let i = 0; i < 3; i++)
+      await assess(t, {
+        given: `Learner ${i}`,
+        cohort: 'Evening',
+        rubricId,
+        evidence: evidenceBytes(`f${i}`),
+      })
+    // A draft with evidence (neither leaves yet), a voided assessment, a learner edit, a removal
+    // from a cohort: every kind's table holds rows that are exported and rows that are not.
+    const learner = await t.call('learners.add', {
+      givenName: 'Drafted',
+      familyName: '',
+      cohorts: ['Evening'],
+    })
+    const assessor = await t.call('assessors.findOrCreate', { name: 'R. Okafor' })
+    const draft = await t.call('assessments.create', {
+      learnerId: learner.id,
+      rubricId,
+      assessorId: assessor.id,
+      assessedOn: '2026-03-14',
+    })
+    await t.call('evidence.add', {
+      assessmentId: draft.id,
+      filename: 'draft.png',
+      mediaType: 'image/png',
+      dataBase64: evidenceBytes('draft').toString('base64'),
+    })
+    const voided = await assess(t, { given: 'Voided', rubricId })
+    await t.call('assessments.void', { id: voided.assessmentId, reason: 'wrong learner' })
+    await t.call('learners.update', { id: learner.id, givenName: 'Renamed' })
+    const evening = (await t.call('cohorts.list', {})).find((c) => c.name === 'Evening')!
+    await t.call('cohorts.removeLearners', { cohortId: evening.id, learnerIds: [learner.id] })
+    const sqlite = t.ctx.database.sqlite
+    const kinds = kindsFor(sqlite)
+    const sizes = Object.fromEntries(kinds.map((k) => [k.name, k.loadExportable(sqlite).size]))
+    expect(sizes.assessment).toBeGreaterThan(0)
+    expect(sizes.evidence).toBe(3)
+    expect(sizes.tombstone).toBe(1)
+    expect(Object.fromEntries(kinds.map((k) => [k.name, countExportable(sqlite, k)]))).toEqual(sizes)
+  })
+
+  it('counts exactly when acks name records that cannot leave yet or are not held', async () => {
+    const t = await initialized(path.join(tempDir(), 'field.db'))
+    const { rubricId } = insertRubric(t)
+    await assess(t, { given: 'Signed', rubricId, evidence: evidenceBytes('signed') })
+    const learner = await t.call('learners.add', { givenName: 'Drafted', familyName: '' })
+    const assessor = await t.call('assessors.findOrCreate', { name: 'R. Okafor' })
+    const draft = await t.call('assessments.create', {
+      learnerId: learner.id,
+      rubricId,
+      assessorId: assessor.id,
+      assessedOn: '2026-03-14',
+    })
+    const evidence = await t.call('evidence.add', {
+      assessmentId: draft.id,
+      filename: 'draft.png',
+      mediaType: 'image/png',
+      dataBase64: evidenceBytes('draft').toString('base64'),
+    })
+    const sqlite = t.ctx.database.sqlite
+    const ack = sqlite.prepare(
+      `INSERT INTO sync_ack (kind, record_id, hash, status, acked_at) VALUES (?, ?, ?, 'accepted', '2026-03-15T00:00:00Z')`,
+    )
+    // Every exportable record acked as held now; then the draft and its evidence with the hash
+    // they hold (still not exportable), and a learner this device does not hold.
+    for (const r of planFieldExport(sqlite, { full: true, withoutEvidence: false }).records)
+      ack.run(r.kind, r.id, r.sha256)
+    for (const [kind, id] of [
+      ['assessment', draft.id],
+      ['evidence', evidence.id],
+    ] as const)
+      ack.run(kind, id, recordHash(kindByName(kind)!.loadHeld(sqlite, id)!))
+    ack.run('learner', 'not-held-here', 'a'.repeat(64))
+    const plan = planFieldExport(sqlite, { full: false, withoutEvidence: false })
+    expect(plan.records.length).toBe(0)
+    expect(countUnacknowledged(sqlite)).toEqual({
+      counts: plan.counts,
+      records: plan.records.length,
+      blobs: plan.blobs.length,
+    })
   })
 })

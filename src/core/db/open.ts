@@ -25,6 +25,12 @@ export interface TesseraDatabase {
   db: Kysely<DB>
   schemaVersion: number
   readonly: boolean
+  /**
+   * A second, read-only connection to the same file, opened on first use and closed with the
+   * database: long reads (the sync counts) run on it inside one read transaction, a consistent
+   * snapshot under WAL, without holding the app's connection (kysely has only that one).
+   */
+  snapshotReader(): Database.Database
   close(): void
 }
 
@@ -65,7 +71,7 @@ export function openDatabase(opts: OpenOptions): TesseraDatabase {
       timeout: 5000,
       ...driverOptions,
     })
-    return wrap(file, sqlite, true, () => undefined)
+    return wrap(file, sqlite, true, () => undefined, driverOptions)
   }
 
   fs.mkdirSync(path.dirname(file), { recursive: true })
@@ -78,7 +84,7 @@ export function openDatabase(opts: OpenOptions): TesseraDatabase {
     sqlite.pragma('synchronous = FULL')
     sqlite.pragma('foreign_keys = ON')
     migrate(sqlite, migrations, file)
-    return wrap(file, sqlite, false, release)
+    return wrap(file, sqlite, false, release, driverOptions)
   } catch (e) {
     sqlite?.close()
     release()
@@ -91,18 +97,27 @@ function wrap(
   sqlite: Database.Database,
   readonly: boolean,
   release: () => void,
+  driverOptions: { nativeBinding?: string },
 ): TesseraDatabase {
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
   let closed = false
+  let reader: Database.Database | undefined
   return {
     file,
     sqlite,
     db,
     readonly,
     schemaVersion: schemaVersionOf(sqlite),
+    snapshotReader() {
+      if (closed) throw new Error(`${file} is closed`)
+      reader ??= new Database(file, { readonly: true, fileMustExist: true, timeout: 5000, ...driverOptions })
+      return reader
+    },
     close() {
       if (closed) return
       closed = true
+      // First: a read transaction left open would keep the checkpoint below from emptying the WAL.
+      reader?.close()
       if (!readonly) sqlite.pragma('wal_checkpoint(TRUNCATE)')
       sqlite.close()
       release()

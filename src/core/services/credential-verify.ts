@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3'
 import type { VerificationReportOutput } from '../../contract/ops/credentials'
-import { databaseChangeKey } from '../db/change-key'
+import { keptUntilChange } from '../db/kept-until-change'
 import {
   verifyCredential,
   type HeldStatusList,
@@ -31,6 +31,11 @@ interface VerifierInputs {
   statusLists: HeldStatusList[]
 }
 
+const readInputs = async (db: Tx): Promise<VerifierInputs> => ({
+  trustedIssuers: await trustedIssuers(db),
+  statusLists: await heldStatusLists(db),
+})
+
 interface HeldRow {
   device_id: string
   revoked_at: string | null
@@ -38,18 +43,14 @@ interface HeldRow {
 }
 
 /**
- * Per open database: the trust list and held status lists as last read, with the change key they
- * were read at, and the prepared statements of the look-ups. Verifying badge after badge (the
- * verify screen, a batch) re-read four tables and copied every signed list out of SQLite for each
- * one; they change only when the database does, which `total_changes()` (this connection) and
- * `data_version` (other connections, e.g. the CLI) tell without reading a table.
+ * Per open database: the trust list and held status lists, kept until the database changes, and the
+ * prepared statements of the look-ups. Verifying badge after badge (the verify screen, a batch)
+ * re-read four tables and copied every signed list out of SQLite for each one.
  */
 interface VerifierCache {
-  sqlite: Database
   held: Statement<[string], HeldRow>
   heldJson: Statement<[string], { json: string }>
-  key?: string
-  inputs?: VerifierInputs
+  inputs: (conn: Tx) => Promise<VerifierInputs>
 }
 const caches = new WeakMap<Database, VerifierCache>()
 
@@ -57,9 +58,9 @@ function cacheOf(sqlite: Database): VerifierCache {
   let c = caches.get(sqlite)
   if (!c) {
     c = {
-      sqlite,
       held: sqlite.prepare('SELECT device_id, revoked_at, revocation_reason FROM credential WHERE id = ?'),
       heldJson: sqlite.prepare('SELECT json FROM credential WHERE id = ?'),
+      inputs: keptUntilChange(sqlite, readInputs),
     }
     caches.set(sqlite, c)
   }
@@ -74,26 +75,6 @@ function cacheOf(sqlite: Database): VerifierCache {
 const exclusive = <T>(ctx: ServiceContext, fn: (conn: Tx) => T | Promise<T>): Promise<T> =>
   ctx.db.connection().execute(async (conn) => fn(conn))
 
-async function verifierInputs(db: Tx, cache: VerifierCache): Promise<VerifierInputs> {
-  // A transaction left open on this connection by code that bypasses kysely could still roll back
-  // what these reads see, and `total_changes()` would not move back: read afresh, keep nothing.
-  if (cache.sqlite.inTransaction) return readInputs(db)
-  const key = databaseChangeKey(cache.sqlite)
-  if (cache.key === key && cache.inputs) return cache.inputs
-  const inputs = await readInputs(db)
-  // Kept only if nothing changed while reading (the reads are one at a time on this connection).
-  if (databaseChangeKey(cache.sqlite) === key && !cache.sqlite.inTransaction) {
-    cache.key = key
-    cache.inputs = inputs
-  }
-  return inputs
-}
-
-const readInputs = async (db: Tx): Promise<VerifierInputs> => ({
-  trustedIssuers: await trustedIssuers(db),
-  statusLists: await heldStatusLists(db),
-})
-
 export async function verifyHere(
   ctx: ServiceContext,
   input: VerifyInput,
@@ -103,7 +84,7 @@ export async function verifyHere(
   // Inside a caller's transaction the cache is bypassed: what it reads may still be rolled back.
   const cache = opts.db ? undefined : cacheOf(ctx.database.sqlite)
   const db = opts.db ?? ctx.db
-  const inputs = cache ? await exclusive(ctx, (conn) => verifierInputs(conn, cache)) : await readInputs(db)
+  const inputs = cache ? await exclusive(ctx, cache.inputs) : await readInputs(db)
   const options = { ...inputs, now, ...(opts.email ? { recipientEmail: opts.email } : {}) }
   const report = await verifyCredential(input, options)
   const credentialId =

@@ -124,6 +124,24 @@ async function derivedBits(trx: Tx, list: ListRow): Promise<Uint8Array> {
   return bits
 }
 
+/**
+ * The validFrom of a list's next signed copy: now, unless that is not strictly later than the copy it
+ * replaces. validFrom has whole seconds, and verifiers and other installations keep the copy with the
+ * latest validFrom (holdForeignStatusList), so a copy re-signed in the same second as the previous one
+ * (two revocations in a row), or after the clock went back, is dated one second after it: every holder
+ * then orders the two copies, whatever they know about the bits.
+ */
+export function nextListValidFrom(now: Date, previousSignedJson: string | null): Date {
+  let previous: Date | undefined
+  try {
+    previous = parseDateTimeZ((JSON.parse(previousSignedJson ?? '{}') as { validFrom?: unknown }).validFrom)
+  } catch {
+    previous = undefined // an unreadable copy orders nothing: it is replaced
+  }
+  if (!previous || Math.floor(now.getTime() / 1000) * 1000 > previous.getTime()) return now
+  return new Date(Math.floor(previous.getTime() / 1000) * 1000 + 1000)
+}
+
 /** Signs an owned list from the credential rows and stores the signed copy (inside the caller's transaction). */
 export async function signOwnedList(
   trx: Tx,
@@ -133,14 +151,21 @@ export async function signOwnedList(
 ): Promise<void> {
   if (list.owned !== 1) throw new TesseraError('internal', `Status list ${list.url} is not signed here`)
   const now = ctx.now()
+  // The copy held now, read again: `list` may be a row read before an earlier signing in this transaction.
+  const previous = await trx
+    .selectFrom('status_list')
+    .select('signed_json')
+    .where('id', '=', list.id)
+    .executeTakeFirst()
+  const validFrom = nextListValidFrom(now, previous?.signed_json ?? null)
   const signed = await signStatusListCredential(
     {
       listUrl: list.url,
       issuer: issuerIdOf(key),
       purpose: list.purpose,
       bits: await derivedBits(trx, list),
-      validFrom: now,
-      validUntil: new Date(now.getTime() + STATUS_LIST_VALIDITY_DAYS * DAY_MS),
+      validFrom,
+      validUntil: new Date(validFrom.getTime() + STATUS_LIST_VALIDITY_DAYS * DAY_MS),
     },
     key.privateJwk,
   )

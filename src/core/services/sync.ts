@@ -3,7 +3,7 @@ import path from 'node:path'
 import type { Selectable } from 'kysely'
 import { notFound, TesseraError } from '../../contract/errors'
 import type { SyncConflict, SyncDevice, syncOps } from '../../contract/ops/sync'
-import { databaseChangeKey } from '../db/change-key'
+import { keptUntilChange } from '../db/kept-until-change'
 import type { SyncConflictTable, SyncDeviceTable } from '../db/schema'
 import { canonicalJson } from '../domain/canonical-json'
 import { applyBundle, type RecordOutcome } from '../sync/apply'
@@ -25,7 +25,7 @@ import { countOutcomes, signReceipt, verifyReceipt } from '../sync/receipt'
 import { BLOB_KIND, kindByName, stmt } from '../sync/record-kinds'
 import { verifyBundle, type VerifiedBundle } from '../sync/verify-bundle'
 import { appendAudit } from './audit'
-import { countUnacknowledged } from './sync-unacknowledged'
+import { unacknowledgedCounter } from './unacknowledged-counter'
 import { isoNow, type CallContext, type ServiceContext } from './context'
 import type { FeatureHandlers } from './handlers'
 
@@ -84,19 +84,15 @@ export function syncHandlers(ctx: ServiceContext): FeatureHandlers<typeof syncOp
       .executeTakeFirst()
 
   /**
-   * How many records and evidence files the hub has not acknowledged. Planning hashes every exportable
-   * record (seconds on years of data), and the dashboard asks on every visit: the counts are kept until
-   * the database changes, which `total_changes()` (this connection) and `data_version` (other
-   * connections, e.g. the CLI) tell without reading any table.
+   * How many records and evidence files the hub has not acknowledged. Counting hashes every
+   * acknowledged record (seconds on years of data), and the dashboard asks on every visit: the counts
+   * are kept until the database changes (keptUntilChange), and counted on a read-only connection of
+   * their own, in slices (unacknowledged-counter.ts), so the app keeps answering while they are.
    */
-  let counted: { key: string; counts: Record<string, number>; records: number; blobs: number } | null = null
-  const unacknowledged = () =>
-    exclusive(() => {
-      const key = databaseChangeKey(sqlite)
-      // countUnacknowledged counts as planFieldExport plans, hashing only acknowledged records.
-      if (counted?.key !== key) counted = { key, ...countUnacknowledged(sqlite) }
-      return counted
-    })
+  const unacknowledged = keptUntilChange(
+    sqlite,
+    unacknowledgedCounter(() => ctx.database.snapshotReader()),
+  )
 
   /** Marks records as held by the other side (on the field device: what came from the hub). */
   const markReceived = (outcomes: RecordOutcome[], now: string) => {

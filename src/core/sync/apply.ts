@@ -5,10 +5,18 @@ import { sha256Hex } from '../node/hash'
 import { GENESIS_HASH } from '../services/audit'
 import type { ReceiptStatus } from './bundle-format'
 import { projectLike, recordHash, type SyncRecord } from './columns'
-import { decodeBlob, type VerifiedBundle, type VerifiedRecord } from './verify-bundle'
+import {
+  decodeBlob,
+  invalidRecords,
+  MAX_ISSUES,
+  schemaIssues,
+  type VerifiedBundle,
+  type VerifiedRecord,
+} from './verify-bundle'
 import { LineReader } from './line-file'
 import { BLOB_KIND, kindsFor, stmt, type ApplyScratch, type RecordKind } from './record-kinds'
 import type { ProgressEvent } from '../../contract/progress'
+import type { ErrorIssue } from '../../contract/errors'
 
 /**
  * Applies a verified bundle. Runs inside ONE write transaction opened by the caller (services/sync.ts):
@@ -69,6 +77,7 @@ export async function applyBundle(
     conflictIds: [],
     held: new HeldRecords(sqlite, bundle.records, bundle.sender.deviceId),
   }
+  checkHeldRecords(ctx, bundle.records)
   const withEvidence = new Set<string>()
   for (const r of bundle.records)
     if (r.kind.name === 'evidence') withEvidence.add(String(r.data.assessment_id))
@@ -78,6 +87,13 @@ export async function applyBundle(
   const total = byKind.length + bundle.manifest.blobs.length
   let done = 0
   for (const rec of byKind) {
+    // Records held here of this kind changed while this bundle was applied: one found identical to
+    // its held copy before may no longer be, and is validated before it is applied.
+    if (!rec.validated && ctx.held.isStale(rec.kind.name) && !sameAsHeld(ctx, rec)) {
+      const issues = schemaIssues(sqlite, rec, bundle.records.indexOf(rec))
+      if (issues.length) throw invalidRecords(issues)
+      rec.validated = true
+    }
     const status =
       rec.kind.name === 'audit'
         ? applyAudit(ctx, rec)
@@ -125,6 +141,11 @@ class HeldRecords {
   private readonly records = new Map<string, Map<string, SyncRecord>>()
   private readonly versions = new Map<string, Map<string, string>>()
   private readonly stale = new Set<string>()
+  /** Records whose id was held when the bundle was verified (not validated then), by kind. */
+  private readonly candidates = new Map<string, VerifiedRecord[]>()
+  private readonly isCandidate = new Set<VerifiedRecord>()
+  /** Of those, the ids held with exactly their content, by kind (`kind.sameAsHeldMany`). */
+  private readonly same = new Map<string, Set<string>>()
 
   constructor(
     private readonly sqlite: Database,
@@ -135,6 +156,11 @@ class HeldRecords {
       let set = this.ids.get(r.kind.name)
       if (!set) this.ids.set(r.kind.name, (set = new Set()))
       set.add(r.id)
+      if (r.validated) continue
+      let list = this.candidates.get(r.kind.name)
+      if (!list) this.candidates.set(r.kind.name, (list = []))
+      list.push(r)
+      this.isCandidate.add(r)
     }
   }
 
@@ -143,12 +169,31 @@ class HeldRecords {
     const ids = this.ids.get(kind.name)
     if (this.stale.has(kind.name) || !kind.loadHeldMany || !ids?.has(id))
       return kind.loadHeld(this.sqlite, id)
+    // Known to be held as it arrives: not in the bulk read below, read alone if ever asked for.
+    const same = this.same.get(kind.name)
+    if (same?.has(id)) return kind.loadHeld(this.sqlite, id)
     let held = this.records.get(kind.name)
     if (!held) {
-      held = kind.loadHeldMany(this.sqlite, [...ids])
+      held = kind.loadHeldMany(this.sqlite, same ? [...ids].filter((i) => !same.has(i)) : [...ids])
       this.records.set(kind.name, held)
     }
     return held.get(id)
+  }
+
+  /**
+   * Whether the record is held here with exactly its content, compared with the held rows as they are
+   * read (one query per kind, no held record made: a re-import compares tens of thousands), or
+   * undefined where that is not known this way (then compare with `record`).
+   */
+  identical(rec: VerifiedRecord): boolean | undefined {
+    const { kind } = rec
+    if (this.stale.has(kind.name) || !kind.sameAsHeldMany || !this.isCandidate.has(rec)) return undefined
+    let same = this.same.get(kind.name)
+    if (!same) {
+      same = kind.sameAsHeldMany(this.sqlite, this.candidates.get(kind.name) ?? [])
+      this.same.set(kind.name, same)
+    }
+    return same.has(rec.id)
   }
 
   /** The disposition of the version `hash` of this record from the sender, if it arrived before. */
@@ -183,6 +228,45 @@ class HeldRecords {
   markStale(kindName: string): void {
     this.stale.add(kindName)
   }
+
+  isStale(kindName: string): boolean {
+    return this.stale.has(kindName)
+  }
+}
+
+/**
+ * The records verify-bundle.ts left unvalidated because their id is held here
+ * (VerifiedRecord.validated), checked before anything of the bundle is applied. One identical to its
+ * held copy is not validated at all: it is a duplicate and nothing of it is written, and the copy
+ * held passed this check (or was made here) when it was written; so a re-import of records already
+ * held no longer runs every kind's schema over them. Every other one is validated here, with the
+ * issues verify-bundle.ts would have given: an invalid record still refuses the whole bundle, inside
+ * this transaction, before any of its records is written.
+ */
+function checkHeldRecords(ctx: Ctx, records: readonly VerifiedRecord[]): void {
+  const issues: ErrorIssue[] = []
+  for (const [i, rec] of records.entries()) {
+    if (rec.validated || sameAsHeld(ctx, rec)) continue
+    issues.push(...schemaIssues(ctx.sqlite, rec, i))
+    rec.validated = true
+    if (issues.length >= MAX_ISSUES) break
+  }
+  if (issues.length) throw invalidRecords(issues)
+}
+
+/**
+ * The record is exactly what is held here: every member, not only those it carries (one from an
+ * older sender, lacking members, is validated), or for a mutable kind, the version of the same hash
+ * the sender sent before (decided on then; nothing is written again). Its hash was checked against
+ * the signed manifest, so a record with other content is never taken for the held one.
+ */
+function sameAsHeld(ctx: Ctx, rec: VerifiedRecord): boolean {
+  if (rec.kind.mutability === 'mutable' && ctx.held.senderVersion(rec.kind, rec.id, rec.sha256) !== undefined)
+    return true
+  const known = ctx.held.identical(rec)
+  if (known !== undefined) return known
+  const held = ctx.held.record(rec.kind, rec.id)
+  return held !== undefined && sameJson(held, rec.data)
 }
 
 /**
@@ -329,6 +413,7 @@ const existingConflict = (ctx: Ctx, rec: VerifiedRecord) =>
 
 function applyImmutable(ctx: Ctx, rec: VerifiedRecord, scratch: ApplyScratch): ReceiptStatus {
   const { kind, data } = rec
+  if (ctx.held.identical(rec) === true) return 'duplicate'
   const held = ctx.held.record(kind, rec.id)
   if (!held) {
     const prior = existingConflict(ctx, rec)
@@ -527,6 +612,7 @@ const headOf = (sqlite: Database, deviceId: string): string =>
 
 function applyAudit(ctx: Ctx, rec: VerifiedRecord): ReceiptStatus {
   const { kind, data } = rec
+  if (ctx.held.identical(rec) === true) return 'duplicate'
   const held = ctx.held.record(kind, rec.id)
   if (held) {
     if (sameJson(projectLike(held, data), data)) return 'duplicate'

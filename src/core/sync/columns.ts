@@ -1,7 +1,7 @@
+import { hash } from 'node:crypto'
 import type { Database } from 'better-sqlite3'
 import { z } from 'zod'
 import { canonicalJson } from '../domain/canonical-json'
-import { sha256Hex } from '../node/hash'
 
 /**
  * Sync records are rows as plain JSON: one member per column (snake_case, as in SQL), BLOB columns
@@ -86,6 +86,33 @@ export function rowToRecord(
   return out
 }
 
+/**
+ * Whether `record` is exactly what `rowToRecord` makes of a row read raw (`row[at + i]` is the value of
+ * `sorted[i]`), without making it: the same members, no other, equal values (what `sameJson` of the two
+ * says). `extra` members (e.g. an assessment's scores) are present, but left to the caller to compare.
+ */
+export function sameAsRow(
+  sorted: readonly ColumnInfo[],
+  row: readonly unknown[],
+  at: number,
+  record: unknown,
+  extra = 0,
+): boolean {
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) return false
+  const r = record as SyncRecord
+  let n = 0
+  for (const k in r) if (r[k] !== undefined) n++
+  if (n !== sorted.length + extra) return false
+  for (let i = 0; i < sorted.length; i++) {
+    const v = row[at + i]
+    const mine = r[sorted[i]!.name]
+    if (v instanceof Uint8Array) {
+      if (typeof mine !== 'string' || Buffer.from(v).toString('base64') !== mine) return false
+    } else if ((v ?? null) !== mine) return false
+  }
+  return true
+}
+
 /** The column values to write for a record: base64 back to bytes; only columns the record carries. */
 export function recordToRow(cols: readonly ColumnInfo[], record: SyncRecord): Record<string, unknown> {
   const out: Record<string, unknown> = {}
@@ -145,8 +172,11 @@ function isCanonical(value: unknown): boolean {
 export const canonicalRecordJson = (record: unknown): string =>
   isCanonical(record) ? JSON.stringify(record) : canonicalJson(record)
 
-/** SHA-256 (hex) of a record's canonical JSON: what manifests, receipts and conflict checks compare. */
-export const recordHash = (record: SyncRecord): string => sha256Hex(canonicalRecordJson(record))
+/**
+ * SHA-256 (hex) of a record's canonical JSON: what manifests, receipts and conflict checks compare.
+ * One-shot `crypto.hash` (no Hash object per record: an import hashes every record of its bundle).
+ */
+export const recordHash = (record: SyncRecord): string => hash('sha256', canonicalRecordJson(record), 'hex')
 
 /** `held` restricted to the members `like` has, so a sender one schema behind is compared fairly. */
 export function projectLike(held: SyncRecord, like: SyncRecord): SyncRecord {

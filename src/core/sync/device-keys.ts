@@ -7,7 +7,7 @@ import type { SyncIdentityTable, SyncRole } from '../db/schema'
 import { appendAudit } from '../services/audit'
 import { isoNow, type CallContext, type ServiceContext } from '../services/context'
 import type { DeviceCard } from './bundle-format'
-import { importEncryptionKey, importSigningKey } from './jose'
+import { importEncryptionKey, importSigningKey } from './jose-bytes'
 
 /**
  * This installation's sync identity: an Ed25519 key that signs its bundles and receipts, and a

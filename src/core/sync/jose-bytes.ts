@@ -14,7 +14,9 @@ import { TesseraError } from '../../contract/errors'
 import { CONTENT_ALG, KEY_ALG, SIGN_ALG } from './bundle-format'
 
 /**
- * Compact JWS (EdDSA) and JWE (ECDH-ES + A256GCM) over BYTES, for a bundle's body line (100+ MB).
+ * Sync's one implementation of compact JWS (EdDSA) and JWE (ECDH-ES + A256GCM): a bundle's body line
+ * (100+ MB), its evidence parts and receipts all go through this file. jose is used only to import
+ * and export keys, with the algorithm fixed here so no header can pick another one.
  *
  * The output is the standard compact serialization (RFC 7515/7516/7518), exactly what jose writes and
  * reads (test/sync/jose-bytes.test.ts checks both directions); only the memory traffic differs. A
@@ -23,10 +25,11 @@ import { CONTENT_ALG, KEY_ALG, SIGN_ALG } from './bundle-format'
  * 100+ MB, which on this kind of machine costs more than the cryptography (bench/cases/sync.ts). Here
  * the line is decoded and decrypted IN PLACE (base64url output is shorter than its input, AES-GCM is a
  * stream: every output byte lands behind the read position), the signature is checked over the bytes
- * as they are, and writing streams the ciphertext to the file in chunks.
+ * as they are, and writing streams the ciphertext to the file in chunks. The functions without the
+ * `Bytes` suffix take and give text (receipts, evidence parts, tests) and never touch their input.
  *
- * Nothing decrypted is used before the GCM tag has been checked (`final()`), and nothing of the JWS
- * payload before its signature has been.
+ * Nothing decrypted is used before the GCM tag has been checked (`final()`; on a refusal the
+ * plaintext written so far is wiped), and nothing of the JWS payload before its signature has been.
  */
 
 const DOT = 0x2e
@@ -35,6 +38,30 @@ const DOT = 0x2e
 // is a fresh mapping each time, and page faults were most of the cost).
 const TEXT_BLOCK = 4 << 14
 const BYTE_BLOCK = 3 << 14
+
+export const importSigningKey = (jwk: JWK): Promise<CryptoKey> =>
+  importJWK(jwk, SIGN_ALG) as Promise<CryptoKey>
+export const importEncryptionKey = (jwk: JWK): Promise<CryptoKey> =>
+  importJWK(jwk, KEY_ALG) as Promise<CryptoKey>
+
+/** The protected header members sync reads, as sent: nothing in it is checked by `peekHeader`. */
+export interface ProtectedHeader {
+  alg?: string
+  kid?: string
+  typ?: string
+  jwk?: JWK
+  enc?: string
+  cty?: string
+}
+
+/**
+ * A fresh buffer of a compact JOSE text (so in-place decoding never touches the caller's). A string is
+ * encoded as UTF-8, not latin1: compact JOSE is ASCII, and latin1 would fold a character such as
+ * U+012E onto an ASCII byte ('.') and make a different text verify; in UTF-8 it stays non-ASCII and is
+ * refused.
+ */
+const compactBytes = (compact: string | Uint8Array): Buffer =>
+  typeof compact === 'string' ? Buffer.from(compact, 'utf8') : Buffer.from(compact)
 
 const damaged = (what: string): TesseraError =>
   new TesseraError('check_failed', `${what} is damaged: its protected header cannot be read`)
@@ -113,6 +140,12 @@ export function peekHeaderBytes(compact: Buffer, what: string): Record<string, u
   }
 }
 
+/** `peekHeaderBytes` of a text (only its first part is read). */
+export function peekHeader(compact: string, what: string): ProtectedHeader {
+  const dot = compact.indexOf('.')
+  return peekHeaderBytes(compactBytes(dot < 0 ? compact : compact.slice(0, dot + 1)), what) as ProtectedHeader
+}
+
 // ---------------------------------------------------------------------------------------------
 // JWS (EdDSA)
 
@@ -145,11 +178,26 @@ export async function signCompactBytes(
   return out.subarray(0, end)
 }
 
+/** `signCompactBytes` as text (receipts). */
+export async function signCompact(
+  payload: Uint8Array,
+  key: CryptoKey,
+  header: { kid: string; typ: string; jwk?: JWK },
+): Promise<string> {
+  return (await signCompactBytes(payload, key, header)).toString('latin1')
+}
+
 /**
- * The payload of a compact JWS signed by `key` with EdDSA, or check_failed. Decodes the payload in
- * place: `jws` is overwritten (its first bytes become the payload, which is returned as a view).
+ * The payload of a compact JWS signed by `key` with EdDSA (and of type `expected.typ`, if given), or
+ * check_failed. Decodes the payload in place: `jws` is overwritten (its first bytes become the
+ * payload, which is returned as a view).
  */
-export async function verifyCompactBytes(jws: Buffer, key: CryptoKey, what: string): Promise<Buffer> {
+export async function verifyCompactBytes(
+  jws: Buffer,
+  key: CryptoKey,
+  what: string,
+  expected: { typ?: string } = {},
+): Promise<Buffer> {
   const refused = (): TesseraError =>
     new TesseraError(
       'check_failed',
@@ -168,6 +216,7 @@ export async function verifyCompactBytes(jws: Buffer, key: CryptoKey, what: stri
   }
   // Only what signCompact writes: EdDSA over the base64url payload, no extension (crit, b64) to honour.
   if (header.alg !== SIGN_ALG || 'crit' in header || 'b64' in header || key.type !== 'public') throw refused()
+  if (expected.typ !== undefined && header.typ !== expected.typ) throw refused()
   const valid = await new Promise<boolean>((resolve) => {
     try {
       nodeVerify(null, jws.subarray(0, second), KeyObject.from(key), signature, (e, ok) => resolve(!e && ok))
@@ -184,6 +233,16 @@ export async function verifyCompactBytes(jws: Buffer, key: CryptoKey, what: stri
     throw refused()
   }
   return jws.subarray(0, n)
+}
+
+/** `verifyCompactBytes` of a text (receipts); the payload is a fresh buffer. */
+export function verifyCompact(
+  jws: string,
+  key: CryptoKey,
+  what: string,
+  expected: { typ?: string } = {},
+): Promise<Buffer> {
+  return verifyCompactBytes(compactBytes(jws), key, what, expected)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -241,7 +300,7 @@ export async function encryptCompactTo(
   cty: string | undefined,
   write: (part: string) => void,
 ): Promise<void> {
-  const publicKey = (await importJWK(recipient.jwk, KEY_ALG)) as CryptoKey
+  const publicKey = await importEncryptionKey(recipient.jwk)
   const algorithm = publicKey.algorithm as { name: string; namedCurve?: string }
   const ephemeral = (await webcrypto.subtle.generateKey(algorithm as never, true, [
     'deriveBits',
@@ -263,8 +322,8 @@ export async function encryptCompactTo(
   write(`.${base64url(cipher.getAuthTag())}`)
 }
 
-/** The same as a string (evidence parts, tests). */
-export async function encryptCompactBytes(
+/** `encryptCompactTo` as one text (evidence parts). */
+export async function encryptCompact(
   plaintext: Uint8Array,
   recipient: { jwk: JWK; kid: string },
   cty?: string,
@@ -304,7 +363,7 @@ export async function decryptCompactBytes(jwe: Buffer, key: CryptoKey, what: str
     iv = decodeSmall(jwe, b + 1, c)
     tag = decodeSmall(jwe, e + 1, jwe.length)
     if (iv.length !== 12 || tag.length !== 16) throw new Error('iv/tag')
-    const ephemeral = (await importJWK(epk as JWK, KEY_ALG)) as CryptoKey
+    const ephemeral = await importEncryptionKey(epk as JWK)
     if (key.type !== 'private') throw new Error('key')
     cek = await agree(ephemeral, key, apu, apv)
   } catch {
@@ -318,17 +377,24 @@ export async function decryptCompactBytes(jwe: Buffer, key: CryptoKey, what: str
   } catch {
     throw refused()
   }
-  const decipher = createDecipheriv('aes-256-gcm', cek, iv, { authTagLength: 16 })
-  decipher.setAAD(aad)
-  decipher.setAuthTag(tag)
   try {
+    const decipher = createDecipheriv('aes-256-gcm', cek, iv, { authTagLength: 16 })
+    decipher.setAAD(aad)
+    decipher.setAuthTag(tag)
     for (let i = 0; i < n; i += BYTE_BLOCK) {
       const stop = Math.min(i + BYTE_BLOCK, n)
       decipher.update(jwe.subarray(i, stop)).copy(jwe, i)
     }
     decipher.final()
   } catch {
+    // Refused (the tag did not match): what was deciphered is not the sender's and must not outlive it.
+    jwe.fill(0, 0, n)
     throw refused()
   }
   return jwe.subarray(0, n)
+}
+
+/** `decryptCompactBytes` of a text or of bytes left as they are (evidence parts); a fresh buffer. */
+export function decryptCompact(jwe: string | Uint8Array, key: CryptoKey, what: string): Promise<Buffer> {
+  return decryptCompactBytes(compactBytes(jwe), key, what)
 }

@@ -12,7 +12,7 @@ import {
   type ReceiptPayload,
 } from './bundle-format'
 import type { UnlockedIdentity } from './device-keys'
-import { importSigningKey, peekHeader, signCompact, verifyCompact } from './jose'
+import { importSigningKey, peekHeader, signCompact, verifyCompact } from './jose-bytes'
 import { stmt } from './record-kinds'
 
 /**
@@ -89,6 +89,7 @@ export async function verifyReceipt(
     jws,
     await importSigningKey(JSON.parse(hub.sign_public_jwk) as JWK),
     'the receipt',
+    { typ: JWS_TYP_RECEIPT },
   )
   let json: unknown
   try {

@@ -10,6 +10,7 @@ import {
   recordSchema,
   recordToRow,
   rowToRecord,
+  sameAsRow,
   sortedColumns,
   tableColumns,
   withMember,
@@ -77,6 +78,22 @@ export interface RecordKind {
    * overrides `loadHeld` must override this too (or leave it undefined).
    */
   loadHeldMany?(sqlite: Database, ids: readonly string[]): Map<string, SyncRecord>
+  /**
+   * Which of `ids` have a row here, read in one query without reading the rows. Only a hint of which
+   * records an import may find already held: apply.ts compares every such record with the copy held.
+   */
+  heldIds?(sqlite: Database, ids: readonly string[]): Set<string>
+  /**
+   * Which of `records` are held here with exactly that content (`loadHeld` of its id would give a
+   * record equal to it, member for member), read in one query without making the held records. With
+   * `extra`, each record has that many members more, which the caller compares. A kind that overrides
+   * `loadHeld` must override this too (or leave it undefined).
+   */
+  sameAsHeldMany?(
+    sqlite: Database,
+    records: readonly { id: string; data: SyncRecord }[],
+    extra?: number,
+  ): Set<string>
   /** Validates an incoming record (strict: unknown members are refused). */
   schema(sqlite: Database): z.ZodType<SyncRecord>
   idOf(record: SyncRecord): string
@@ -175,6 +192,28 @@ export function tableKind(spec: TableKindSpec): RecordKind {
   const keyValues = (id: string) => (key.length === 1 ? [id] : id.split('/'))
   const schemas = new WeakMap<Database, z.ZodType<SyncRecord>>()
   const heldMany = new WeakMap<Database, Statement<unknown[], unknown[]>>()
+  const heldIdsOf = new WeakMap<Database, Statement<unknown[], unknown[]>>()
+  // The ids as one JSON parameter, joined on the key: one query, not one per record.
+  const joinOnKey =
+    key.length === 1
+      ? `t.${quoteIdent(key[0]!)} = j.value`
+      : key.map((k, i) => `t.${quoteIdent(k)} = j.value ->> ${i}`).join(' AND ')
+
+  /** The rows held of `ids`: raw arrays, `ids` index first, then the columns in canonical order. */
+  const heldRows = (sqlite: Database, ids: readonly string[]): unknown[][] => {
+    let many = heldMany.get(sqlite)
+    if (!many) {
+      many = sqlite
+        .prepare<unknown[], unknown[]>(
+          `SELECT j.key, ${sortedColumns(cols(sqlite))
+            .map((col) => `t.${quoteIdent(col.name)}`)
+            .join(', ')} FROM json_each(?) j CROSS JOIN ${table} t ON ${joinOnKey}`,
+        )
+        .raw(true)
+      heldMany.set(sqlite, many)
+    }
+    return many.all(JSON.stringify(key.length === 1 ? ids : ids.map(keyValues)))
+  }
 
   return {
     name: spec.name,
@@ -217,22 +256,7 @@ export function tableKind(spec: TableKindSpec): RecordKind {
       const out = new Map<string, SyncRecord>()
       if (ids.length === 0) return out
       const c = sortedColumns(cols(sqlite))
-      let many = heldMany.get(sqlite)
-      if (!many) {
-        // The ids as one JSON parameter, joined on the key: one query, not one per record. Rows as
-        // arrays (raw), the columns in canonical order: records are built without named row objects.
-        const on =
-          key.length === 1
-            ? `t.${quoteIdent(key[0]!)} = j.value`
-            : key.map((k, i) => `t.${quoteIdent(k)} = j.value ->> ${i}`).join(' AND ')
-        many = sqlite
-          .prepare<unknown[], unknown[]>(
-            `SELECT j.key, ${c.map((col) => `t.${quoteIdent(col.name)}`).join(', ')} FROM json_each(?) j CROSS JOIN ${table} t ON ${on}`,
-          )
-          .raw(true)
-        heldMany.set(sqlite, many)
-      }
-      const rows = many.all(JSON.stringify(key.length === 1 ? ids : ids.map(keyValues)))
+      const rows = heldRows(sqlite, ids)
       for (const row of rows) {
         const rec: SyncRecord = {}
         for (let i = 0; i < c.length; i++) {
@@ -241,6 +265,37 @@ export function tableKind(spec: TableKindSpec): RecordKind {
         }
         out.set(ids[Number(row[0])]!, rec)
       }
+      return out
+    },
+
+    sameAsHeldMany(sqlite, records, extra = 0) {
+      const out = new Set<string>()
+      if (records.length === 0) return out
+      const c = sortedColumns(cols(sqlite))
+      for (const row of heldRows(
+        sqlite,
+        records.map((r) => r.id),
+      )) {
+        const rec = records[Number(row[0])]!
+        if (sameAsRow(c, row, 1, rec.data, extra)) out.add(rec.id)
+      }
+      return out
+    },
+
+    heldIds(sqlite, ids) {
+      const out = new Set<string>()
+      if (ids.length === 0) return out
+      let query = heldIdsOf.get(sqlite)
+      if (!query) {
+        query = sqlite
+          .prepare<unknown[], unknown[]>(
+            `SELECT j.key FROM json_each(?) j CROSS JOIN ${table} t ON ${joinOnKey}`,
+          )
+          .raw(true)
+        heldIdsOf.set(sqlite, query)
+      }
+      for (const row of query.all(JSON.stringify(key.length === 1 ? ids : ids.map(keyValues))))
+        out.add(ids[Number(row[0])]!)
       return out
     },
 
@@ -404,6 +459,38 @@ function assessmentKind(): RecordKind {
       ).all(JSON.stringify([...byId.keys()])) as Record<string, unknown>[]
       for (const r of rows) byId.get(String(r.assessment_id))?.push(rowToRecord(cols, r))
       return out
+    },
+
+    sameAsHeldMany(sqlite, records) {
+      // The assessment's own columns first, then the scores of those that match, in the order
+      // `loadHeldMany` gives them (criterion_id).
+      const own = base.sameAsHeldMany!(sqlite, records, 1)
+      const scoresById = new Map<string, unknown[]>()
+      for (const r of records) {
+        if (!own.has(r.id)) continue
+        const scores = r.data.scores
+        if (Array.isArray(scores)) scoresById.set(r.id, scores)
+        else own.delete(r.id)
+      }
+      if (scoresById.size === 0) return own
+      const sorted = sortedColumns(scoreCols(sqlite))
+      const rows = stmt(
+        sqlite,
+        `SELECT s.assessment_id, ${sorted.map((c) => `s.${quoteIdent(c.name)}`).join(', ')} FROM json_each(?) j CROSS JOIN assessment_score s ON s.assessment_id = j.value ORDER BY s.assessment_id, s.criterion_id`,
+      )
+        .raw(true)
+        .all(JSON.stringify([...scoresById.keys()])) as unknown[][]
+      const seen = new Map<string, number>()
+      for (const row of rows) {
+        const id = String(row[0])
+        const scores = scoresById.get(id)
+        if (!scores) continue
+        const i = seen.get(id) ?? 0
+        seen.set(id, i + 1)
+        if (!sameAsRow(sorted, row, 1, scores[i])) own.delete(id)
+      }
+      for (const [id, scores] of scoresById) if ((seen.get(id) ?? 0) !== scores.length) own.delete(id)
+      return own
     },
 
     schema(sqlite) {

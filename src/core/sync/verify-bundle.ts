@@ -20,8 +20,13 @@ import {
 import { recordHash, type SyncRecord } from './columns'
 import type { SyncIdentity, UnlockedIdentity } from './device-keys'
 import { fingerprint } from './device-keys'
-import { decryptCompact, importSigningKey, type ProtectedHeader } from './jose'
-import { decryptCompactBytes, peekHeaderBytes, verifyCompactBytes } from './jose-bytes'
+import {
+  decryptCompactBytes,
+  importSigningKey,
+  peekHeaderBytes,
+  verifyCompactBytes,
+  type ProtectedHeader,
+} from './jose-bytes'
 import { LineReader } from './line-file'
 import { kindsFor, stmt, type RecordKind } from './record-kinds'
 
@@ -29,7 +34,9 @@ import { kindsFor, stmt, type RecordKind } from './record-kinds'
  * Everything an import checks BEFORE it writes anything, in this order: parse -> decrypt -> signature
  * against the known device key -> device trusted and not revoked -> addressed to us -> every record's
  * hash against the signed manifest -> every record against its kind's schema -> references resolvable
- * -> every evidence blob's hash and size. All of it only reads.
+ * -> every evidence blob's hash and size. All of it only reads. (Records whose id is already held
+ * here are validated by apply.ts instead, before any record is written, and only if they differ from
+ * the copy held: see VerifiedRecord.validated.)
  */
 
 export interface VerifiedRecord {
@@ -38,6 +45,13 @@ export interface VerifiedRecord {
   sha256: string
   prev: string[]
   data: SyncRecord
+  /**
+   * Checked against its kind's schema. False for a record whose id is already held here: most of a
+   * re-import is records already held, and one identical to the copy held writes nothing, so it is
+   * never validated; apply.ts (`checkHeldRecords`) validates, before anything is applied, every such
+   * record that is not identical to what is held.
+   */
+  validated: boolean
 }
 
 export interface VerifiedBundle {
@@ -313,8 +327,9 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 /**
  * The payload checked against `bundlePayload`. Its tens of thousands of `records` are checked by hand
  * (what `payloadRecord` says: exactly kind, id and an object `data`) and kept as they are: zod would
- * copy every record, which each kind's own schema then validates again (checkRecords). Anything the
- * quick check refuses goes through zod, for its issues.
+ * copy every record, which each kind's own schema then validates again (checkRecords). So are the
+ * manifest's entries (`manifestRecord`, one per record). Anything the quick check refuses goes
+ * through zod, for its issues.
  */
 function parsePayload(value: unknown): Payload {
   const refused = (): never => {
@@ -339,23 +354,82 @@ function parsePayload(value: unknown): Payload {
     )
       return refused()
   }
-  const m = manifestSchema.safeParse(value.manifest)
+  // The manifest lists every record too: those entries are checked by hand as well, the rest by zod.
+  const listed = value.manifest
+  if (!isObject(listed) || !Array.isArray(listed.records)) return refused()
+  for (const r of listed.records as unknown[]) if (!isManifestRecord(r)) return refused()
+  const m = manifestSchema.safeParse({ ...listed, records: [] })
   if (!m.success) return refused()
-  return { manifest: m.data, records: value.records as Payload['records'] }
+  return {
+    manifest: { ...m.data, records: listed.records as Manifest['records'] },
+    records: value.records as Payload['records'],
+  }
+}
+
+const HEX_SHA256 = /^[0-9a-f]{64}$/
+
+/** What `manifestRecord` (bundle-format.ts) accepts, checked without zod's copy of the entry. */
+function isManifestRecord(r: unknown): boolean {
+  if (!isObject(r)) return false
+  let n = 0
+  for (const _ in r) n++
+  const { kind, id, sha256, prev } = r
+  if (n !== (prev === undefined ? 3 : 4)) return false
+  if (typeof kind !== 'string' || kind.length < 1 || kind.length > 50) return false
+  if (typeof id !== 'string' || id.length < 1 || id.length > 200) return false
+  if (typeof sha256 !== 'string' || !HEX_SHA256.test(sha256)) return false
+  if (prev === undefined) return true
+  if (!Array.isArray(prev) || prev.length > 100) return false
+  for (const p of prev) if (typeof p !== 'string' || !HEX_SHA256.test(p)) return false
+  return true
 }
 
 export async function decodeBlob(
   line: Buffer,
   decryptKey: UnlockedIdentity['decryptKey'] | null,
 ): Promise<Uint8Array> {
-  if (decryptKey) return decryptCompact(line.toString('latin1'), decryptKey, 'An evidence part of the bundle')
+  // In place: the line is the reader's, already hashed, and not read again.
+  if (decryptKey) return decryptCompactBytes(line, decryptKey, 'An evidence part of the bundle')
   const text = line.toString('latin1')
   if (!/^[A-Za-z0-9_-]*$/.test(text))
     throw failed('An evidence part of the bundle is damaged (not base64url)')
   return Buffer.from(text, 'base64url')
 }
 
-const MAX_ISSUES = 50
+export const MAX_ISSUES = 50
+
+/** The issues of record `index` of a bundle against its kind's schema (none if valid). */
+export function schemaIssues(sqlite: Database, rec: VerifiedRecord, index: number): ErrorIssue[] {
+  const r = rec.kind.schema(sqlite).safeParse(rec.data)
+  return r.success ? [] : zodIssues(r.error, ['records', index, `${rec.kind.name} ${rec.id}`])
+}
+
+export const invalidRecords = (issues: ErrorIssue[]): TesseraError =>
+  new TesseraError(
+    'validation',
+    `The bundle holds invalid records (${issues.length}${issues.length >= MAX_ISSUES ? '+' : ''} problems); nothing was imported`,
+    { issues },
+  )
+
+/** Per kind, the ids of the bundle's records that are held here (kinds that can tell in one query). */
+function heldIdsOf(
+  sqlite: Database,
+  manifest: Manifest,
+  kinds: Map<string, RecordKind>,
+): Map<string, Set<string>> {
+  const ids = new Map<string, string[]>()
+  for (const entry of manifest.records) {
+    let list = ids.get(entry.kind)
+    if (!list) ids.set(entry.kind, (list = []))
+    list.push(entry.id)
+  }
+  const out = new Map<string, Set<string>>()
+  for (const [name, list] of ids) {
+    const held = kinds.get(name)?.heldIds?.(sqlite, list)
+    if (held?.size) out.set(name, held)
+  }
+  return out
+}
 
 function checkRecords(
   sqlite: Database,
@@ -385,6 +459,7 @@ function checkRecords(
     }
   }
 
+  const held = heldIdsOf(sqlite, manifest, kinds)
   for (const [i, entry] of manifest.records.entries()) {
     const rec = payload[i]!
     const where = ['records', i, `${entry.kind} ${entry.id}`]
@@ -408,8 +483,11 @@ function checkRecords(
     if (seen.has(key)) issues.push({ path: where, message: 'appears twice in the bundle' })
     seen.add(key)
     counts[entry.kind] = (counts[entry.kind] ?? 0) + 1
-    const r = kind.schema(sqlite).safeParse(rec.data)
-    if (!r.success) {
+    // A record whose id is held here is validated by apply.ts unless it is identical to the copy
+    // held (then nothing of it is written); see VerifiedRecord.validated.
+    const validated = held.get(entry.kind)?.has(entry.id) !== true
+    const r = validated ? kind.schema(sqlite).safeParse(rec.data) : null
+    if (r && !r.success) {
       issues.push(...zodIssues(r.error, where))
     } else if (kind.idOf(rec.data) !== entry.id) {
       issues.push({ path: where, message: `its id does not match its content (${kind.idOf(rec.data)})` })
@@ -426,7 +504,7 @@ function checkRecords(
         message: `audit entries in a bundle from ${manifest.from.deviceId} must be its own`,
       })
     }
-    out.push({ kind, id: entry.id, sha256: entry.sha256, prev: entry.prev ?? [], data: rec.data })
+    out.push({ kind, id: entry.id, sha256: entry.sha256, prev: entry.prev ?? [], data: rec.data, validated })
     if (issues.length >= MAX_ISSUES) break
   }
   for (const [k, n] of Object.entries(manifest.counts)) {
@@ -446,7 +524,8 @@ function checkRecords(
   if (issues.length === 0) {
     // Every reference resolves: to a record of this bundle or one already held here.
     // (Each record held here is looked up once: 10,000 assessments point to the same few rubric versions.)
-    const inBundle = new Set(out.map((r) => `${r.kind.name}\u0000${r.id}`))
+    // With no issue, every record of the bundle is in `out` and its key in `seen`.
+    const inBundle = seen
     const heldHere = new Set<string>()
     for (const [i, r] of out.entries()) {
       for (const ref of r.kind.references(r.data)) {
@@ -466,14 +545,6 @@ function checkRecords(
     }
   }
 
-  if (issues.length) {
-    throw new TesseraError(
-      'validation',
-      `The bundle holds invalid records (${issues.length}${issues.length >= MAX_ISSUES ? '+' : ''} problems); nothing was imported`,
-      {
-        issues,
-      },
-    )
-  }
+  if (issues.length) throw invalidRecords(issues)
   return out
 }

@@ -1,3 +1,5 @@
+// First: it sends the request the first screen waits for (and takes the browser-mode token, see below).
+import './first-status'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import './api'

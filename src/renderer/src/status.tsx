@@ -3,6 +3,7 @@ import type { TesseraError } from '../../contract/errors'
 import type { OpOutput } from '../../contract/ops'
 import { api } from './api'
 import { asTesseraError } from './components/form-errors'
+import { takeFirstStatus } from './first-status'
 
 export type SystemStatus = OpOutput<'system.status'>
 
@@ -21,8 +22,9 @@ const StatusContext = createContext<StatusApi | null>(null)
 export function StatusProvider({ children }: { children: ReactNode }): ReactNode {
   const [current, setCurrent] = useState<StatusState>({ state: 'loading' })
   const refresh = useCallback(async () => {
+    const pending = takeFirstStatus() ?? api.call('system.status')
     try {
-      setCurrent({ state: 'ready', status: await api.call('system.status') })
+      setCurrent({ state: 'ready', status: await pending })
     } catch (e) {
       setCurrent({ state: 'error', error: asTesseraError(e) })
     }

@@ -1,4 +1,4 @@
-import { lazy, Suspense, type ReactNode } from 'react'
+import { lazy, Suspense, useEffect, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { api } from '../api'
 import { dataUrlOf } from '../components/image-picker'
@@ -11,8 +11,12 @@ import { useOp } from '../hooks/use-op'
 import { useReadyStatus, useStatus } from '../status'
 import './start.css'
 
-/** recharts is large: the charts are their own chunk, loaded after the counts are on screen. */
-const DashboardCharts = lazy(() => import('./dashboard-charts'))
+/**
+ * recharts is large: the charts are their own chunk, fetched once the counts are painted (while
+ * `dashboard.summary` is still being answered, not after it).
+ */
+const loadCharts = () => import('./dashboard-charts')
+const DashboardCharts = lazy(loadCharts)
 
 /**
  * Start: first-run setup until the organization exists (`system.init`), then the dashboard
@@ -71,6 +75,19 @@ function Dashboard(): ReactNode {
   const number = new Intl.NumberFormat(i18n.language)
   const [summary, reloadSummary] = useOp('dashboard.summary', {})
   const [sync] = useOp('sync.status', {})
+  useEffect(() => {
+    // After the frame with the counts is painted: evaluating recharts holds the page for a while.
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => {
+        loadCharts().catch(() => undefined) // a failure shows where the charts would be, via lazy()
+      }, 0)
+    })
+    return () => {
+      cancelAnimationFrame(frame)
+      clearTimeout(timer)
+    }
+  }, [])
   const value = (key: CountKey): number | null => {
     if (key === 'learners')
       return summary.status === 'ok' ? summary.value.counts.learners : status.counts.learners
