@@ -9,21 +9,27 @@ import { assess, closeAll, evidenceBytes, initialized, insertRubric } from './fi
 
 afterEach(closeAll)
 
+/** A field installation with `n` finalized assessments, each with one evidence file. */
+async function fieldWithAssessed(n: number, evidenceTag: string) {
+  const t = await initialized(path.join(tempDir(), 'field.db'))
+  const { rubricId } = insertRubric(t)
+  for (let i = 0; i < n; i++)
+    await assess(t, {
+      given: `Learner ${i}`,
+      cohort: 'Evening',
+      rubricId,
+      evidence: evidenceBytes(`${evidenceTag}${i}`),
+    })
+  return { t, rubricId }
+}
+
 /**
  * sync.status counts what the hub has not acknowledged without hashing unacknowledged records
  * (countUnacknowledged); the counts must be exactly what an export would plan.
  */
 describe('countUnacknowledged', () => {
   it('counts exactly as planFieldExport plans, with and without acks, current and stale', async () => {
-    const t = await initialized(path.join(tempDir(), 'field.db'))
-    const { rubricId } = insertRubric(t)
-    for (let i = 0; i < 6; i++)
-      await assess(t, {
-        given: `Learner ${i}`,
-        cohort: 'Evening',
-        rubricId,
-        evidence: evidenceBytes(`e${i}`),
-      })
+    const { t } = await fieldWithAssessed(6, 'e')
     const sqlite = t.ctx.database.sqlite
     const expected = () => {
       const plan = planFieldExport(sqlite, { full: false, withoutEvidence: false })
@@ -61,15 +67,7 @@ describe('countUnacknowledged', () => {
   })
 
   it('counts each kind with SQLite exactly as many records as loadExportable returns', async () => {
-    const t = await initialized(path.join(tempDir(), 'field.db'))
-    const { rubricId } = insertRubric(t)
-    for (let i = 0; i < 3; i++)
-      await assess(t, {
-        given: `Learner ${i}`,
-        cohort: 'Evening',
-        rubricId,
-        evidence: evidenceBytes(`f${i}`),
-      })
+    const { t, rubricId } = await fieldWithAssessed(3, 'f')
     // A draft with evidence (neither leaves yet), a voided assessment, a learner edit, a removal
     // from a cohort: every kind's table holds rows that are exported and rows that are not.
     const learner = await t.call('learners.add', {

@@ -9,21 +9,9 @@ export interface UnacknowledgedCounts {
   blobs: number
 }
 
-/**
- * Which rows of a kind's table `loadExportable` returns (record-kinds.ts), for the kinds that leave
- * some out: every other kind exports its whole table. Kept beside the count that needs it, and
- * checked against `loadExportable` for every kind by test/sync/unacknowledged-count.test.ts.
- */
-const EXPORTABLE_WHERE: Readonly<Record<string, string>> = {
-  assessment: `state <> 'draft'`,
-  // Correlated (one primary-key look-up per evidence row), not `IN (SELECT …)`, which first lists
-  // every signed-off assessment: 170 ms on 50,000. `assessment_id` is the evidence row's column.
-  evidence: `EXISTS (SELECT 1 FROM assessment a WHERE a.id = assessment_id AND a.state <> 'draft')`,
-}
-
 /** How many records of `kind` may leave this installation now, counted by SQLite. */
 export function countExportable(sqlite: Database, kind: RecordKind): number {
-  const where = EXPORTABLE_WHERE[kind.name]
+  const where = kind.exportableWhere
   const row = stmt(
     sqlite,
     `SELECT count(*) AS n FROM ${quoteIdent(kind.table)}${where ? ` WHERE ${where}` : ''}`,
@@ -47,7 +35,7 @@ const LOWEST_ROWID = -(2n ** 63n)
 function* countExportableSteps(sqlite: Database, kind: RecordKind): Generator<void, number, void> {
   const withoutRowid = stmt(sqlite, `SELECT wr FROM pragma_table_list WHERE name = ?`).pluck().get(kind.table)
   if (withoutRowid !== 0) return countExportable(sqlite, kind)
-  const where = EXPORTABLE_WHERE[kind.name]
+  const where = kind.exportableWhere
   const page = stmt(
     sqlite,
     `SELECT count(*) AS n, max(rowid) AS last FROM (SELECT rowid FROM ${quoteIdent(kind.table)}
@@ -151,8 +139,8 @@ function currentAmong(
 ): number {
   const ids = acks.map((a) => a.record_id)
   const held = kind.loadHeldMany!(sqlite, ids)
-  const where = EXPORTABLE_WHERE[kind.name]
-  // Only kinds keyed by `id` leave rows out (EXPORTABLE_WHERE).
+  const where = kind.exportableWhere
+  // Only kinds keyed by `id` leave rows out (exportableWhere).
   const exportable = where
     ? new Set(
         stmt(
