@@ -4,6 +4,7 @@ import { countExportable, countUnacknowledged } from '../../src/core/services/sy
 import { planFieldExport } from '../../src/core/sync/export'
 import { recordHash } from '../../src/core/sync/columns'
 import { kindByName, kindsFor } from '../../src/core/sync/record-kinds'
+import type { Tessera } from '../../src/core/app'
 import { tempDir } from '../helpers/temp-db'
 import { assess, closeAll, evidenceBytes, initialized, insertRubric } from './fixtures'
 
@@ -21,6 +22,24 @@ async function fieldWithAssessed(n: number, evidenceTag: string) {
       evidence: evidenceBytes(`${evidenceTag}${i}`),
     })
   return { t, rubricId }
+}
+
+/** A draft assessment of `learnerId` with one evidence file: neither may leave yet. */
+async function draftWithEvidence(t: Tessera, learnerId: string, rubricId: string) {
+  const assessor = await t.call('assessors.findOrCreate', { name: 'R. Okafor' })
+  const draft = await t.call('assessments.create', {
+    learnerId,
+    rubricId,
+    assessorId: assessor.id,
+    assessedOn: '2026-03-14',
+  })
+  const evidence = await t.call('evidence.add', {
+    assessmentId: draft.id,
+    filename: 'draft.png',
+    mediaType: 'image/png',
+    dataBase64: evidenceBytes('draft').toString('base64'),
+  })
+  return { draft, evidence }
 }
 
 /**
@@ -75,19 +94,7 @@ describe('countUnacknowledged', () => {
       familyName: '',
       cohorts: ['Evening'],
     })
-    const assessor = await t.call('assessors.findOrCreate', { name: 'R. Okafor' })
-    const draft = await t.call('assessments.create', {
-      learnerId: learner.id,
-      rubricId,
-      assessorId: assessor.id,
-      assessedOn: '2026-03-14',
-    })
-    await t.call('evidence.add', {
-      assessmentId: draft.id,
-      filename: 'draft.png',
-      mediaType: 'image/png',
-      dataBase64: evidenceBytes('draft').toString('base64'),
-    })
+    await draftWithEvidence(t, learner.id, rubricId)
     const voided = await assess(t, { given: 'Voided', rubricId })
     await t.call('assessments.void', { id: voided.assessmentId, reason: 'wrong learner' })
     await t.call('learners.update', { id: learner.id, givenName: 'Renamed' })
@@ -107,19 +114,7 @@ describe('countUnacknowledged', () => {
     const { rubricId } = insertRubric(t)
     await assess(t, { given: 'Signed', rubricId, evidence: evidenceBytes('signed') })
     const learner = await t.call('learners.add', { givenName: 'Drafted', familyName: '' })
-    const assessor = await t.call('assessors.findOrCreate', { name: 'R. Okafor' })
-    const draft = await t.call('assessments.create', {
-      learnerId: learner.id,
-      rubricId,
-      assessorId: assessor.id,
-      assessedOn: '2026-03-14',
-    })
-    const evidence = await t.call('evidence.add', {
-      assessmentId: draft.id,
-      filename: 'draft.png',
-      mediaType: 'image/png',
-      dataBase64: evidenceBytes('draft').toString('base64'),
-    })
+    const { draft, evidence } = await draftWithEvidence(t, learner.id, rubricId)
     const sqlite = t.ctx.database.sqlite
     const ack = sqlite.prepare(
       `INSERT INTO sync_ack (kind, record_id, hash, status, acked_at) VALUES (?, ?, ?, 'accepted', '2026-03-15T00:00:00Z')`,
