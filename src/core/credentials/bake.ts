@@ -14,7 +14,8 @@
  * Isomorphic (Uint8Array / string only).
  */
 import { TesseraError } from '../../contract/errors'
-import { concatBytes, pngChunk, readPngChunks } from './png'
+import { concatBytes } from '../domain/bytes'
+import { pngChunk, readPngChunks } from './png'
 
 export const PNG_KEYWORD = 'openbadgecredential'
 export const SVG_NAMESPACE = 'https://purl.imsglobal.org/ob/v3p0'

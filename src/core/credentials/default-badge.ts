@@ -5,7 +5,8 @@
  *
  * Isomorphic: zlib via the Web `CompressionStream('deflate')` (Node ≥ 18 and browsers).
  */
-import { concatBytes, PNG_SIGNATURE, pngChunk } from './png'
+import { concatBytes } from '../domain/bytes'
+import { PNG_SIGNATURE, pngChunk } from './png'
 
 export interface DefaultBadgeOptions {
   /** Edge length in pixels; default 256. */

@@ -72,13 +72,3 @@ export function pngChunk(type: string, data: Uint8Array): Uint8Array {
   view.setUint32(8 + data.length, crc32(typeBytes, data))
   return out
 }
-
-export function concatBytes(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let pos = 0
-  for (const p of parts) {
-    out.set(p, pos)
-    pos += p.length
-  }
-  return out
-}

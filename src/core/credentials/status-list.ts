@@ -13,6 +13,7 @@
 import { base64urlnopad } from '@scure/base'
 import type { JWK } from 'jose'
 import { TesseraError } from '../../contract/errors'
+import { concatBytes } from '../domain/bytes'
 import { signDocument } from './data-integrity'
 import { VC_V2_CONTEXT } from './document-loader'
 import { isoSeconds } from './date-time'
@@ -170,13 +171,7 @@ async function gzip(
     }
     chunks.push(value)
   }
-  const out = new Uint8Array(total)
-  let pos = 0
-  for (const c of chunks) {
-    out.set(c, pos)
-    pos += c.length
-  }
-  return out
+  return concatBytes(chunks)
 }
 
 export interface StatusListInput {

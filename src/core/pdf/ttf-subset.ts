@@ -1,4 +1,5 @@
 import type * as fontkit from 'fontkit'
+import { concatBytes } from '../domain/bytes'
 
 /**
  * TrueType subsets for pdfkit, byte for byte what fontkit 2's `TTFSubset.encode` writes, without its cost.
@@ -173,7 +174,7 @@ class FastTtfSubset implements Subset {
     const numGlyphs = glyf.length
     const tables = new Map<string, Uint8Array>()
     for (const tag of t.order) {
-      if (tag === 'glyf') tables.set(tag, concat(glyf, offset))
+      if (tag === 'glyf') tables.set(tag, concatBytes(glyf))
       else if (tag === 'loca') tables.set(tag, encodeLoca(loca, t.shortLoca))
       else if (tag === 'hmtx') tables.set(tag, encodeHmtx(advances, bearings))
       else if (tag === 'maxp') tables.set(tag, patchUint16(t.fixed.get(tag)!, 4, numGlyphs))
@@ -194,16 +195,6 @@ function metricsOf(hmtx: MetricsTable, id: number): { advance: number; bearing: 
 function patchUint16(bytes: Uint8Array, at: number, value: number): Uint8Array {
   const out = bytes.slice()
   new DataView(out.buffer).setUint16(at, value)
-  return out
-}
-
-function concat(parts: Uint8Array[], length: number): Uint8Array {
-  const out = new Uint8Array(length)
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.length
-  }
   return out
 }
 
