@@ -45,6 +45,41 @@ function prebuiltVerifier(): Plugin {
   }
 }
 
+/**
+ * The first screen waits for `system.status`, so its request must not wait for the main bundle
+ * (React, i18n, the first screen: hundreds of KB to fetch and evaluate on an old laptop).
+ * `src/first-status.ts` is therefore an entry of its own, loaded by an `async` module script that
+ * runs as soon as its small chunk (the transport) arrives. main.tsx imports the same module, which
+ * the bundler keeps in that chunk: one URL, so one module instance, one transport and one request.
+ * An external script, not an inline one: the CSP allows only 'self'.
+ */
+function earlyEntryScript(entryName: string): Plugin {
+  let base = '/'
+  return {
+    name: 'tessera:early-entry-script',
+    apply: 'build',
+    configResolved(config) {
+      base = config.base
+    },
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, ctx) {
+        const chunk = Object.values(ctx.bundle ?? {}).find(
+          (c) => c.type === 'chunk' && c.isEntry && c.name === entryName,
+        )
+        if (!chunk) throw new Error(`the renderer build has no entry chunk named ${entryName}`)
+        return [
+          {
+            tag: 'script',
+            attrs: { type: 'module', async: true, crossorigin: true, src: `${base}${chunk.fileName}` },
+            injectTo: 'head',
+          },
+        ]
+      },
+    },
+  }
+}
+
 export default defineConfig({
   main: {
     plugins: [prebuiltVerifier()],
@@ -69,12 +104,17 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
-    plugins: [react(), devCspRelaxation()],
+    plugins: [react(), devCspRelaxation(), earlyEntryScript('first-status')],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
       minify: true,
       reportCompressedSize: true,
-      rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } },
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'src/renderer/index.html'),
+          'first-status': resolve(__dirname, 'src/renderer/src/first-status.ts'),
+        },
+      },
     },
   },
 })

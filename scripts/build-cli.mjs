@@ -5,7 +5,9 @@
 // What a start loads is what makes it slow (`tessera serve` printed its address after ~2-3 s on the
 // benchmark machine, nearly all of it loading modules), hence:
 // - code splitting: a dynamic import() stays one (the certificate renderer: pdfkit, fontkit, qrcode,
-//   bidi-js), instead of being hoisted into the one file and loaded at every start;
+//   bidi-js; jsonld and the JSON-LD contexts; the badge builder and the generated OB 3.0 schema
+//   validator; the verifier: src/core/credentials/load-on-first-use.ts), instead of being hoisted
+//   into the one file and loaded at every start (test/shell/cli-bundle.test.ts checks what is);
 // - the npm packages bundled in, except those that must stay files of their own: better-sqlite3
 //   (native), pdfkit and fontkit (pdfkit reads its data files beside itself and uses the same fontkit
 //   as the certificate fonts), esbuild (native; the verifier kit's fallback). Resolving and reading
@@ -50,6 +52,42 @@ const lazyHttpClient = {
 }
 
 /**
+ * zod's classic API (`import { z } from 'zod'`) hands out one namespace object, so a bundler keeps
+ * all of it, `z.locales` (and `z.core.locales`) included: the error messages of some 40 languages,
+ * 300 KB, 15% of the CLI bundle. Tessera never switches zod's language (its messages are its own or
+ * zod's English default, which zod's schemas import directly from locales/en.js), so in this bundle
+ * the locales keep only English and every other language is a function that says it was left out.
+ * The stand-in is made from zod's own list, so a zod upgrade that changes its shape fails the build.
+ */
+const englishOnlyZodLocales = {
+  name: 'english-only-zod-locales',
+  setup(b) {
+    const namespace = 'tessera-zod-locales'
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]v4[\\/]\w+[\\/]\w+\.js$/.test(args.importer)
+        ? { path: path.join(path.dirname(args.importer), args.path), namespace }
+        : undefined,
+    )
+    b.onLoad({ filter: /.*/, namespace }, (args) => {
+      const lines = fs
+        .readFileSync(args.path, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+      const standIn = lines.map((line) => {
+        const m = /^export \{ default as (\w+) \} from "\.\/([\w-]+\.js)";$/.exec(line)
+        if (!m) throw new Error(`${args.path}: unexpected line (zod changed?): ${line}`)
+        const [, name, file] = m
+        return name === 'en'
+          ? `export { default as en } from ${JSON.stringify(path.join(path.dirname(args.path), file))}`
+          : `export const ${name} = () => { throw new Error('zod locale "${name}" is not in the Tessera CLI bundle (scripts/build-cli.mjs)') }`
+      })
+      if (!standIn.some((l) => l.includes(' as en '))) throw new Error(`${args.path}: no English locale`)
+      return { contents: standIn.join('\n'), resolveDir: path.dirname(args.path), loader: 'js' }
+    })
+  },
+}
+
+/**
  * Bundles the CLI into `outDir` (main.mjs + the tessera.mjs launcher) and puts the verifier kit's
  * script beside it: built here from the current sources when the caller gives
  * `verifierBuildOptions` (src/core/node/verifier-bundle-options.ts, which only a TypeScript-aware
@@ -69,7 +107,7 @@ export async function buildCli({ outDir = path.join(root, 'out', 'cli'), verifie
     target: 'node20',
     // Comments and indentation are a third of the text Node must read and compile at every start.
     minifyWhitespace: true,
-    plugins: [lazyHttpClient],
+    plugins: [lazyHttpClient, englishOnlyZodLocales],
     external: ['better-sqlite3', 'pdfkit', 'fontkit', 'esbuild'],
     // Bundled CommonJS packages call require() for Node's own modules.
     banner: {

@@ -14,9 +14,10 @@ import { buildRenderer } from './renderer-build'
  * Browser mode from a person's point of view: `tessera serve` is started on the large database
  * (the CLI a person starts: the bundle `npm run build` makes and `npm run start:web` runs, in a new
  * process) while the browser is already open; the time runs until the first screen is usable: the
- * Start heading shown with the number of learners from the database.
+ * Start heading shown with the number of learners from the database, painted on the screen.
  * Each run uses a fresh browser context (empty HTTP cache): the first start of the day.
- * No baseline in the issue; the two halves (server up, page usable) are reported separately.
+ * No baseline in the issue; the server's half (address printed) and the moments the count reaches
+ * the DOM and Playwright are reported beside.
  */
 
 const DASHBOARD_TIMEOUT_MS = 60_000
@@ -31,16 +32,21 @@ const LEARNER_COUNT_SHOWN = (): boolean => {
   return /\d/.test(doc.querySelectorAll('[data-count="learners"] .stat-value')[0]?.textContent ?? '')
 }
 /**
- * Records in the page (performance.now(), ms after the navigation started) when the learner count
- * first appears: Playwright's own waits (role query, then a polled function, each a round trip to
- * the browser) notice it some hundreds of ms later on a loaded machine, so this is reported beside.
+ * Records in the page (performance.now(), ms after the page's time origin) when the learner count
+ * first appears in the DOM and when the frame that shows it is drawn (its animation-frame callbacks
+ * run as the frame starts, and the paint follows in the same step). Playwright's own waits (a role query, then a
+ * polled function, each a round trip to the browser) notice it 100-300 ms later on a loaded machine:
+ * that delay is the measuring tool's, not what a person sees, so the case's figure is the painted
+ * time, put on this process's clock through the two processes' time origins (both wall-clock based).
  */
 interface PageWindow {
   __tesseraCountShownAt?: number
+  __tesseraCountPaintedAt?: number
 }
 const RECORD_COUNT_SHOWN = (): void => {
   const g = globalThis as unknown as {
     performance: { now(): number }
+    requestAnimationFrame(cb: () => void): void
     MutationObserver: new (cb: () => void) => { observe(n: unknown, o: object): void; disconnect(): void }
   } & PageWindow & { document: PageDocument }
   const observer = new g.MutationObserver(() => {
@@ -48,12 +54,22 @@ const RECORD_COUNT_SHOWN = (): void => {
     if (g.__tesseraCountShownAt === undefined && /\d/.test(text)) {
       g.__tesseraCountShownAt = g.performance.now()
       observer.disconnect()
+      g.requestAnimationFrame(() => (g.__tesseraCountPaintedAt = g.performance.now()))
     }
   })
   observer.observe(g.document, { childList: true, subtree: true, characterData: true })
 }
-const COUNT_SHOWN_AT = (): number | null =>
-  (globalThis as unknown as PageWindow).__tesseraCountShownAt ?? null
+/** The in-page times as wall-clock epoch milliseconds (null until recorded). */
+const COUNT_TIMES = (): { shown: number | null; painted: number | null; timeOrigin: number } => {
+  const g = globalThis as unknown as PageWindow & { performance: { timeOrigin: number } }
+  return {
+    shown: g.__tesseraCountShownAt ?? null,
+    painted: g.__tesseraCountPaintedAt ?? null,
+    timeOrigin: g.performance.timeOrigin,
+  }
+}
+const COUNT_PAINTED = (): boolean =>
+  (globalThis as unknown as PageWindow).__tesseraCountPaintedAt !== undefined
 const ALL_COUNTS_SHOWN = (): boolean => {
   const doc = (globalThis as unknown as { document: PageDocument }).document
   const values = Array.from(doc.querySelectorAll('.stat-value'), (e) => e.textContent ?? '')
@@ -163,10 +179,10 @@ export const browserStartCase: BenchCase = {
       ],
     })
     const total: number[] = []
+    const seenByPlaywright: number[] = []
     const serverUp: number[] = []
     const serverCpu: number[] = []
-    const pageUsable: number[] = []
-    const countShownInPage: number[] = []
+    const inDom: number[] = []
     const dashboardDone: number[] = []
     let dashboardTimedOut = 0
     try {
@@ -181,11 +197,12 @@ export const browserStartCase: BenchCase = {
         try {
           const t1 = performance.now()
           const cpuAtAddress = cpuMsOf(child.pid)
-          await page.goto(url)
+          await page.goto(url, { waitUntil: 'commit' })
           await page.getByRole('heading', { level: 1 }).first().waitFor({ state: 'visible', timeout: 60_000 })
           await page.waitForFunction(LEARNER_COUNT_SHOWN, undefined, { timeout: 60_000 })
           const t2 = performance.now()
-          const shownInPage = await page.evaluate(COUNT_SHOWN_AT)
+          await page.waitForFunction(COUNT_PAINTED, undefined, { timeout: 10_000 })
+          const times = await page.evaluate(COUNT_TIMES)
           // Everything on the dashboard loaded (counts from dashboard.summary and sync.status): a
           // second figure, so a run that does not get there in time is counted, not fatal.
           const allShown = await page
@@ -195,12 +212,20 @@ export const browserStartCase: BenchCase = {
               () => false,
             )
           const t3 = performance.now()
+          const onThisClock = (pageMs: number): number => times.timeOrigin + pageMs - performance.timeOrigin
+          const painted = onThisClock(times.painted!) - t0
+          // The count cannot have reached the DOM after Playwright saw it there, nor been painted
+          // before the server printed its address: either would mean the two clocks disagree.
+          if (!(painted > t1 - t0 && onThisClock(times.shown!) <= t2))
+            throw new Error(
+              `the page's clock disagrees with this process's: painted ${painted.toFixed(0)} ms, address ${(t1 - t0).toFixed(0)} ms, seen by Playwright ${(t2 - t0).toFixed(0)} ms`,
+            )
           if (i >= 0) {
-            total.push(t2 - t0)
+            total.push(painted)
+            seenByPlaywright.push(t2 - t0)
             serverUp.push(t1 - t0)
             if (cpuAtAddress !== null) serverCpu.push(cpuAtAddress)
-            pageUsable.push(t2 - t1)
-            if (shownInPage !== null) countShownInPage.push(shownInPage)
+            inDom.push(onThisClock(times.shown!) - t0)
             if (allShown) dashboardDone.push(t3 - t0)
             else dashboardTimedOut++
           }
@@ -226,10 +251,9 @@ export const browserStartCase: BenchCase = {
         extra: {
           'serve started (address printed) median ms': stats(serverUp).median,
           'serve CPU time until then median ms': serverCpu.length ? stats(serverCpu).median : '-',
-          'page usable after goto median ms': stats(pageUsable).median,
-          'learner count shown, in the page, after navigation start median ms': countShownInPage.length
-            ? stats(countShownInPage).median
-            : '-',
+          'learner count in the DOM (before its paint) median ms': stats(inDom).median,
+          'learner count seen by Playwright (its polling adds 100-300 ms) median ms':
+            stats(seenByPlaywright).median,
           'whole dashboard loaded median ms': dashboardDone.length ? stats(dashboardDone).median : '-',
           [`runs whose whole dashboard took over ${DASHBOARD_TIMEOUT_MS / 1000} s`]: dashboardTimedOut,
         },

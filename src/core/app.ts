@@ -21,6 +21,7 @@ import type { PassphraseSession } from './services/session-secrets'
 import { syncHandlers } from './services/sync'
 import { syncBytesHandlers } from './services/sync-bytes'
 import { systemHandlers } from './services/system'
+import { DEFAULT_COUNT_PACING, type CountPacing } from './services/unacknowledged-counter'
 
 export interface OpenTesseraOptions {
   dbFile: string
@@ -32,6 +33,8 @@ export interface OpenTesseraOptions {
   actor?: string
   now?: () => Date
   evidenceMaxBytes?: number
+  /** How background counts (sync.status) share the thread; default DEFAULT_COUNT_PACING. */
+  countPacing?: CountPacing
 }
 
 /** One open Tessera database with its services: what every adapter holds. */
@@ -110,6 +113,7 @@ function openOnce(opts: OpenTesseraOptions, host: DatabaseHost): Tessera {
       secrets: opts.secrets ?? noSecrets,
       ...(opts.session ? { session: opts.session } : {}),
       limits: { evidenceMaxBytes: opts.evidenceMaxBytes ?? DEFAULT_EVIDENCE_MAX_BYTES },
+      countPacing: opts.countPacing ?? DEFAULT_COUNT_PACING,
       host,
     }
     const handlers = createHandlers(ctx)

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
-import { openTessera, type Tessera } from '../../src/core/app'
+import { openTessera, type OpenTesseraOptions, type Tessera } from '../../src/core/app'
 import { canonicalJson } from '../../src/core/domain/canonical-json'
 import { newId } from '../../src/core/domain/ids'
 import type { RubricContent, RubricLevel } from '../../src/core/domain/rubric-types'
@@ -17,8 +17,12 @@ export const cliEnv = { TESSERA_PASSPHRASE: PASSPHRASE }
 const opened: Tessera[] = []
 
 /** Opens a real database file with the test passphrase; `closeAll()` closes what is still open. */
-export function open(dbFile: string, actor = 'test-user'): Tessera {
-  const t = openTessera({ dbFile, secrets, actor })
+export function open(
+  dbFile: string,
+  actor = 'test-user',
+  more: Omit<OpenTesseraOptions, 'dbFile' | 'secrets' | 'actor'> = {},
+): Tessera {
+  const t = openTessera({ ...more, dbFile, secrets, actor })
   opened.push(t)
   return t
 }
@@ -27,8 +31,12 @@ export function closeAll(): void {
   for (const t of opened.splice(0)) t.close()
 }
 
-export async function initialized(dbFile: string, orgName = 'Northside Skills Trust'): Promise<Tessera> {
-  const t = open(dbFile)
+export async function initialized(
+  dbFile: string,
+  orgName = 'Northside Skills Trust',
+  more: Parameters<typeof open>[2] = {},
+): Promise<Tessera> {
+  const t = open(dbFile, undefined, more)
   await t.call('system.init', { organization: { name: orgName } })
   return t
 }

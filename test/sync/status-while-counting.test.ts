@@ -2,14 +2,15 @@ import path from 'node:path'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Tessera } from '../../src/core/app'
+import type { CountPacing } from '../../src/core/services/unacknowledged-counter'
 import { planFieldExport } from '../../src/core/sync/export'
 import { tempDir } from '../helpers/temp-db'
 import { assess, closeAll, evidenceBytes, initialized, insertRubric } from './fixtures'
 
-afterEach(() => {
-  delete process.env.TESSERA_TEST_SLOW_COUNT_MS
-  closeAll()
-})
+afterEach(() => closeAll())
+
+/** Each step of a count then sleeps: what the test does meanwhile certainly lands while it runs. */
+const SLOW_COUNT: CountPacing = { sliceMs: 0, pauseMs: 5 }
 
 /** What sync.status must say: the plan of an export made now, as the status reports it. */
 function planned(t: Tessera): { total: number; byKind: Record<string, number>; evidenceFiles: number } {
@@ -34,8 +35,8 @@ function ackAll(t: Tessera, skip: (i: number) => 'unacked' | 'stale' | 'current'
   })()
 }
 
-async function syncedWorld(learners: number): Promise<Tessera> {
-  const t = await initialized(path.join(tempDir(), 'field.db'))
+async function syncedWorld(learners: number, countPacing?: CountPacing): Promise<Tessera> {
+  const t = await initialized(path.join(tempDir(), 'field.db'), undefined, countPacing ? { countPacing } : {})
   const { rubricId } = insertRubric(t)
   for (let i = 0; i < 3; i++)
     await assess(t, { given: `Learner ${i}`, cohort: 'Evening', rubricId, evidence: evidenceBytes(`s${i}`) })
@@ -80,12 +81,10 @@ describe('sync.status while it counts', () => {
   })
 
   it('counts its snapshot when a write lands meanwhile, and the next status shows the write', async () => {
-    const t = await syncedWorld(50)
+    const t = await syncedWorld(50, SLOW_COUNT)
     ackAll(t)
     const before = planned(t)
     expect(before.total).toBe(0)
-    // Each step of the count then sleeps: the write below certainly lands while it runs.
-    process.env.TESSERA_TEST_SLOW_COUNT_MS = '5'
     let counted = false
     const status = t.call('sync.status', {}).then((s) => {
       counted = true
@@ -103,9 +102,8 @@ describe('sync.status while it counts', () => {
   })
 
   it('is asked again during a count after a write: answers with a count that holds the write', async () => {
-    const t = await syncedWorld(50)
+    const t = await syncedWorld(50, SLOW_COUNT)
     ackAll(t)
-    process.env.TESSERA_TEST_SLOW_COUNT_MS = '5'
     const first = t.call('sync.status', {})
     await nextTurn()
     await t.call('learners.add', { givenName: 'Amina', familyName: 'Diallo' })
@@ -116,9 +114,8 @@ describe('sync.status while it counts', () => {
   })
 
   it('closes cleanly while a count runs', async () => {
-    const t = await syncedWorld(50)
+    const t = await syncedWorld(50, SLOW_COUNT)
     ackAll(t)
-    process.env.TESSERA_TEST_SLOW_COUNT_MS = '5'
     const status = t.call('sync.status', {})
     await nextTurn()
     t.close()

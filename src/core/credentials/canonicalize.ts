@@ -6,15 +6,24 @@
  *
  * Isomorphic.
  */
-import jsonld from 'jsonld'
 import { TesseraError } from '../../contract/errors'
 import { staticDocumentLoader } from './document-loader'
-import { shareImmutableActiveContexts } from './jsonld-context-sharing'
+import { loadOnFirstUse } from './load-on-first-use'
 
-shareImmutableActiveContexts()
+// jsonld and rdf-canonize are a large part of what a start would otherwise load for nothing.
+const loadJsonld = loadOnFirstUse('JSON-LD', async () => {
+  const [{ default: jsonld }, { shareImmutableActiveContexts }] = await Promise.all([
+    import('jsonld'),
+    import('./jsonld-context-sharing'),
+  ])
+  shareImmutableActiveContexts()
+  return jsonld
+})
 
 /** Canonical N-Quads of `doc`. Throws `check_failed` when the document is not valid JSON-LD in safe mode. */
 export async function canonicalize(doc: object): Promise<string> {
+  // Outside the try: code that fails to load is not a document that fails safe mode.
+  const jsonld = await loadJsonld()
   try {
     return await jsonld.canonize(doc, {
       algorithm: 'RDFC-1.0',

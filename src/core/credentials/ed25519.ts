@@ -8,13 +8,18 @@
  *
  * Isomorphic.
  */
-import { ed25519 } from '@noble/curves/ed25519.js'
 import { base64urlnopad } from '@scure/base'
+import { loadOnFirstUse } from './load-on-first-use'
+
+// Only where WebCrypto lacks Ed25519 (older browsers): not loaded, not even compiled, elsewhere.
+const loadNoble = loadOnFirstUse('Ed25519', async () => (await import('@noble/curves/ed25519.js')).ed25519)
 
 type Bytes = Uint8Array<ArrayBuffer>
 // Named this way because Node's typings have no global CryptoKey type.
 type WebCryptoKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>
 const ED25519 = { name: 'Ed25519' }
+// A valid public key to probe with: the one of the seed 07 07 … 07 (32 bytes).
+const PROBE_PUBLIC_KEY = base64urlnopad.decode('6kpsY-KcUgq-9VB7Ey7F-ZVHdq6-vnuSQh7qaRRG0iw')
 
 let support: Promise<boolean> | undefined
 
@@ -32,8 +37,7 @@ function webCryptoEd25519(): Promise<boolean> {
     const subtle = globalThis.crypto?.subtle
     if (!subtle) return false
     try {
-      const pub = ed25519.getPublicKey(new Uint8Array(32).fill(7))
-      await subtle.importKey('raw', pub as Bytes, ED25519, false, ['verify'])
+      await subtle.importKey('raw', PROBE_PUBLIC_KEY as Bytes, ED25519, false, ['verify'])
       return true
     } catch {
       return false
@@ -76,6 +80,7 @@ export async function ed25519Verify(
       return false
     }
   }
+  const ed25519 = await loadNoble()
   try {
     // zip215:false = strict RFC 8032, like the platform implementations.
     return ed25519.verify(signature, message, publicKey, { zip215: false })
@@ -94,7 +99,7 @@ export async function ed25519Sign(
     const key = await signKey(seed, publicKey)
     return new Uint8Array(await crypto.subtle.sign(ED25519, key, message as Bytes))
   }
-  return ed25519.sign(message, seed)
+  return (await loadNoble()).sign(message, seed)
 }
 
 // Importing the private key cost as much as signing; a batch of credentials signs with one key, so

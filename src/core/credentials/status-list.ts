@@ -82,12 +82,12 @@ function checkIndex(bits: Uint8Array, index: number): void {
 
 /**
  * Picks a free index at random (herd privacy). `isTaken` answers for indexes already reserved.
- * Falls back to a scan from a random start when the list is nearly full; throws `conflict` when full.
+ * Falls back to a scan from a random start when the list is nearly full; null when it is full.
  */
-export function allocateStatusIndex(
+export function freeStatusIndex(
   isTaken: (index: number) => boolean,
   options: { entries?: number; random?: () => number } = {},
-): number {
+): number | null {
   const entries = options.entries ?? STATUS_LIST_MIN_ENTRIES
   const random = options.random ?? secureRandom
   for (let attempt = 0; attempt < 64; attempt++) {
@@ -99,7 +99,7 @@ export function allocateStatusIndex(
     const i = (start + k) % entries
     if (!isTaken(i)) return i
   }
-  throw new TesseraError('conflict', `The status list is full (${entries} entries); start a new list`)
+  return null
 }
 
 function secureRandom(): number {

@@ -4,6 +4,7 @@ import type { DB } from '../db/schema'
 import type { ProgressEvent } from '../../contract/progress'
 import type { PassphraseSession } from './session-secrets'
 import type { RestoreResult } from '../sync/backup'
+import type { CountPacing } from './unacknowledged-counter'
 
 /** Supplies secrets that only a person (or a script's environment) can give, e.g. the key passphrase. */
 export interface SecretProvider {
@@ -24,6 +25,8 @@ export interface ServiceContext {
   /** The in-memory passphrase the `session.*` ops give and forget; absent where the host keeps none (CLI). */
   session?: PassphraseSession
   limits: { evidenceMaxBytes: number }
+  /** How background counts (sync.status) share the one thread with the requests. */
+  countPacing: CountPacing
   /** Set by `openTessera`: what only the holder of the open database can do (see database-host.ts). */
   host?: DatabaseHost
 }

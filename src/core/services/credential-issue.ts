@@ -1,16 +1,16 @@
 import type { Selectable } from 'kysely'
 import { conflict, invalid, notFound, TesseraError } from '../../contract/errors'
 import { issuerIdOf, type IssuerKeys } from '../crypto/keys'
-import { buildOpenBadgeCredential, type BadgeInput, type ImageInput } from '../credentials/ob3-builder'
+import type { BadgeInput, ImageInput } from '../credentials/ob3-builder'
 import { signDocument } from '../credentials/data-integrity'
 import { signVcJwt } from '../credentials/vc-jwt'
 import { signQrToken } from '../credentials/qr-token'
 import { statusEntry } from '../credentials/status-list'
 import { isoSeconds } from '../credentials/date-time'
+import { loadOnFirstUse } from '../credentials/load-on-first-use'
 import type { AssessmentTable, CredentialTable } from '../db/schema'
 import { newId } from '../domain/ids'
 import type { Outcome } from '../domain/outcome'
-import { formatSchemaIssues, validateOb3Schema } from '../verify/ob3-schema'
 import { appendAudit } from './audit'
 import { isoNow, type CallContext, type ServiceContext, type Tx } from './context'
 import { loadRubricVersion } from './rubric-store'
@@ -24,6 +24,16 @@ import { reserveStatusSlot, signOwnedList } from './status-lists'
 
 export type CredentialRow = Selectable<CredentialTable>
 type AssessmentRow = Selectable<AssessmentTable>
+
+// The badge builder and the OB 3.0 schema validator (generated, some 260 KB) are loaded by the first
+// credential issued, not by every start.
+const loadBadgeCode = loadOnFirstUse('credential-issuing', async () => {
+  const [builder, schema] = await Promise.all([
+    import('../credentials/ob3-builder'),
+    import('../verify/ob3-schema'),
+  ])
+  return { ...builder, ...schema }
+})
 
 /** Images above this size are not embedded in the credential (they would bloat every copy of it). */
 const MAX_EMBEDDED_IMAGE_BYTES = 64 * 1024
@@ -224,6 +234,7 @@ export async function issueOne(
   assessmentId: string,
   opts: IssueOneOptions,
 ): Promise<CredentialRow> {
+  const { buildOpenBadgeCredential, validateOb3Schema, formatSchemaIssues } = await loadBadgeCode()
   const { row: assessment, outcome } = await requireIssuable(trx, assessmentId)
   const { keys } = opts
   const issuerId = issuerIdOf(keys.ed25519)

@@ -1,13 +1,8 @@
 import type { Database, Statement } from 'better-sqlite3'
 import type { VerificationReportOutput } from '../../contract/ops/credentials'
 import { keptUntilChange } from '../db/kept-until-change'
-import {
-  verifyCredential,
-  type HeldStatusList,
-  type TrustedIssuer,
-  type VerificationCheck,
-  type VerifyInput,
-} from '../verify/verify'
+import { loadOnFirstUse } from '../credentials/load-on-first-use'
+import type { HeldStatusList, TrustedIssuer, VerificationCheck, VerifyInput } from '../verify/verify'
 import type { ServiceContext, Tx } from './context'
 import { trustedIssuers } from './issuer-keys'
 import { heldStatusLists } from './status-lists'
@@ -25,6 +20,9 @@ import { heldStatusLists } from './status-lists'
  *
  * The report is never "verified" unless the proof passed and no check failed.
  */
+
+// The verifier and the OB 3.0 schema validator it uses are loaded by the first verification.
+const loadVerifier = loadOnFirstUse('verifier', () => import('../verify/verify'))
 
 interface VerifierInputs {
   trustedIssuers: TrustedIssuer[]
@@ -80,6 +78,7 @@ export async function verifyHere(
   input: VerifyInput,
   opts: { email?: string | null; db?: Tx } = {},
 ): Promise<VerificationReportOutput> {
+  const { verifyCredential } = await loadVerifier()
   const now = ctx.now()
   // Inside a caller's transaction the cache is bypassed: what it reads may still be rolled back.
   const cache = opts.db ? undefined : cacheOf(ctx.database.sqlite)

@@ -5,10 +5,10 @@ import type { IssuerKey } from '../crypto/keys'
 import { issuerIdOf } from '../crypto/keys'
 import { verifyDocumentProof } from '../credentials/data-integrity'
 import {
-  allocateStatusIndex,
   createBitstring,
   decodeBitstring,
   encodeBitstring,
+  freeStatusIndex,
   setStatusBit,
   signStatusListCredential,
   STATUS_LIST_MIN_ENTRIES,
@@ -48,27 +48,8 @@ export function statusListUrl(orgUrl: string | null | undefined, listId: string)
   return `urn:uuid:${listId}`
 }
 
-/** The owned revocation list new credentials get a slot in (created on first use). */
-async function currentOwnedList(
-  trx: Tx,
-  ctx: ServiceContext,
-  call: CallContext | undefined,
-): Promise<ListRow> {
-  const lists = await trx
-    .selectFrom('status_list')
-    .selectAll()
-    .where('owned', '=', 1)
-    .where('purpose', '=', 'revocation')
-    .orderBy('created_at', 'desc')
-    .execute()
-  for (const list of lists) {
-    const { n } = await trx
-      .selectFrom('credential')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('status_list_id', '=', list.id)
-      .executeTakeFirstOrThrow()
-    if (Number(n) < list.size) return list
-  }
+/** A new owned revocation list, for when every owned list is full (or on first use). */
+async function newOwnedList(trx: Tx, ctx: ServiceContext, call: CallContext | undefined): Promise<ListRow> {
   const org = await trx.selectFrom('organization').select('url').orderBy('created_at').executeTakeFirst()
   const id = newId()
   const now = isoNow(ctx)
@@ -95,20 +76,39 @@ async function currentOwnedList(
   return row
 }
 
-/** Reserves a random free slot (herd privacy) in the current owned list. */
+/**
+ * Reserves a random free slot (herd privacy) in the newest owned list with room, starting a new list
+ * when they are all full. The slot is found by probing the UNIQUE (status_list_id, status_index)
+ * index for a few random candidates, never by counting or loading the list's credentials: a list
+ * holds up to 131,072 after years of issuing, and this runs for every credential. Same connection as
+ * `trx` (better-sqlite3 has one), so the probes see this transaction's rows.
+ */
 export async function reserveStatusSlot(
   trx: Tx,
   ctx: ServiceContext,
   call: CallContext | undefined,
 ): Promise<{ list: ListRow; index: number }> {
-  const list = await currentOwnedList(trx, ctx, call)
-  // Probes the UNIQUE (status_list_id, status_index) index for the few random candidates instead of
-  // loading every index taken: a list holds up to 131,072 credentials after years of issuing. Same
-  // connection as `trx` (better-sqlite3 has one), so it sees this transaction's rows.
   const taken = ctx.database.sqlite.prepare(
     'SELECT 1 FROM credential WHERE status_list_id = ? AND status_index = ?',
   )
-  const index = allocateStatusIndex((i) => taken.get(list.id, i) !== undefined, { entries: list.size })
+  const freeIn = (list: ListRow): number | null =>
+    freeStatusIndex((i) => taken.get(list.id, i) !== undefined, { entries: list.size })
+  // Newest first: a list is only started when the others are full, so the newest is the one with
+  // room, and a full one is scanned to its end once (the call that starts the next list).
+  const lists = await trx
+    .selectFrom('status_list')
+    .selectAll()
+    .where('owned', '=', 1)
+    .where('purpose', '=', 'revocation')
+    .orderBy('created_at', 'desc')
+    .execute()
+  for (const list of lists) {
+    const index = freeIn(list)
+    if (index !== null) return { list, index }
+  }
+  const list = await newOwnedList(trx, ctx, call)
+  const index = freeIn(list)
+  if (index === null) throw new Error(`the new status list ${list.id} has no free slot`)
   return { list, index }
 }
 

@@ -91,7 +91,7 @@ export function syncHandlers(ctx: ServiceContext): FeatureHandlers<typeof syncOp
    */
   const unacknowledged = keptUntilChange(
     sqlite,
-    unacknowledgedCounter(() => ctx.database.snapshotReader()),
+    unacknowledgedCounter(() => ctx.database.snapshotReader(), ctx.countPacing),
   )
 
   /**

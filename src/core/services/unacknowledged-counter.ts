@@ -3,11 +3,21 @@ import { setImmediate as nextTurn } from 'node:timers/promises'
 import { unacknowledgedSteps, type UnacknowledgedCounts } from './sync-unacknowledged'
 
 /**
- * Longest stretch of counting before the event loop gets its turn. The server and Electron's main
- * process answer every request on that one thread: a count of 100,000 acknowledged learners takes
- * seconds, and the app must keep answering meanwhile.
+ * How a count shares the thread. The server and Electron's main process answer every request on
+ * that one thread: a count of 100,000 acknowledged learners takes seconds, and the app must keep
+ * answering meanwhile.
  */
-const SLICE_MS = 15
+export interface CountPacing {
+  /** Longest stretch of counting (ms) before the event loop gets its turn. */
+  sliceMs: number
+  /**
+   * A pause (ms) at each turn given back; 0 only yields. Tests make a count of a small database last
+   * with it (slices of 0 ms, pauses of a few ms), so they can act while it runs.
+   */
+  pauseMs: number
+}
+
+export const DEFAULT_COUNT_PACING: CountPacing = { sliceMs: 15, pauseMs: 0 }
 
 /**
  * Counts what the hub has not acknowledged (unacknowledgedSteps) on `reader()`, a read-only
@@ -20,12 +30,15 @@ const SLICE_MS = 15
  * Counts never overlap: the reader holds one transaction at a time, and a count never waits behind
  * more than one other.
  */
-export function unacknowledgedCounter(reader: () => Database): () => Promise<UnacknowledgedCounts> {
+export function unacknowledgedCounter(
+  reader: () => Database,
+  pacing: CountPacing = DEFAULT_COUNT_PACING,
+): () => Promise<UnacknowledgedCounts> {
   let running = false
   let queued: Deferred | null = null
   const run = (): Promise<UnacknowledgedCounts> => {
     running = true
-    const counting = countInSlices(reader)
+    const counting = countInSlices(reader, pacing)
     const settled = () => {
       running = false
       // Started synchronously here, so no ask slips in between two counts.
@@ -58,9 +71,8 @@ function deferred(): Deferred {
   return { promise, resolve, reject }
 }
 
-async function countInSlices(reader: () => Database): Promise<UnacknowledgedCounts> {
+async function countInSlices(reader: () => Database, pacing: CountPacing): Promise<UnacknowledgedCounts> {
   const sqlite = reader()
-  const pauseMs = testPauseMs()
   // The snapshot: every step reads inside this one transaction.
   sqlite.exec('BEGIN')
   try {
@@ -69,22 +81,13 @@ async function countInSlices(reader: () => Database): Promise<UnacknowledgedCoun
     for (;;) {
       const step = steps.next()
       if (step.done) return step.value
-      if (pauseMs !== undefined) await new Promise((resolve) => setTimeout(resolve, pauseMs))
-      else if (performance.now() - sliceStart >= SLICE_MS) await nextTurn()
-      else continue
+      if (performance.now() - sliceStart < pacing.sliceMs) continue
+      if (pacing.pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pacing.pauseMs))
+      else await nextTurn()
       sliceStart = performance.now()
     }
   } finally {
     // Closed meanwhile (the database was closed): the transaction ended with the connection.
     if (sqlite.open && sqlite.inTransaction) sqlite.exec('COMMIT')
   }
-}
-
-/**
- * TESSERA_TEST_SLOW_COUNT_MS: only tests set it, to make a count of a small database last (a pause
- * of that many ms after every step) so they can act while it runs. Unset, counting never sleeps.
- */
-function testPauseMs(): number | undefined {
-  const v = Number(process.env.TESSERA_TEST_SLOW_COUNT_MS)
-  return Number.isFinite(v) && v > 0 ? v : undefined
 }

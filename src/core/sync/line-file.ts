@@ -8,8 +8,39 @@ const NEWLINE = Buffer.from('\n')
 const LONG_READ = 256 << 20
 
 /**
+ * The buffer of the last long line read (a bundle body, 100+ MB), kept a while for the next one: on
+ * this kind of machine fresh memory costs more per megabyte than reading, hashing, decrypting and
+ * checking it (a page fault per 4 KB; docs/performance.md), and a hub imports bundles one after
+ * another. Wiped when given back; dropped after KEEP_MS unused. A reader takes it only if it is big
+ * enough and no other reader holds it.
+ */
+let kept: Buffer | null = null
+let keptTimer: NodeJS.Timeout | undefined
+const KEEP_MS = 60_000
+
+function takeLong(size: number): Buffer {
+  if (kept && kept.length >= size) {
+    const b = kept
+    kept = null
+    clearTimeout(keptTimer)
+    return b
+  }
+  return Buffer.allocUnsafe(size)
+}
+
+function giveBack(b: Buffer): void {
+  b.fill(0)
+  if (kept && kept.length >= b.length) return
+  kept = b
+  clearTimeout(keptTimer)
+  keptTimer = setTimeout(() => (kept = null), KEEP_MS)
+  keptTimer.unref()
+}
+
+/**
  * Reads a bundle file line by line ('\n'), hashing every byte as it goes, so a bundle far larger
- * than one blob never has to be in memory at once.
+ * than one blob never has to be in memory at once. A line returned (a view of the reader's buffers)
+ * must not be used after `close`.
  */
 export class LineReader {
   private readonly fd: number
@@ -22,6 +53,8 @@ export class LineReader {
   bytesRead = 0
   /** Size of the file when opened (only sizes reads: a file that grows is still read to its end). */
   private readonly size: number
+  /** The buffers of long lines (taken with `takeLong`, given back on `close`). */
+  private readonly long: Buffer[] = []
 
   constructor(
     file: string,
@@ -60,7 +93,9 @@ export class LineReader {
       let chunk: Buffer
       let at = 0
       if (long && this.pending.length === 0 && carried.length + want <= LONG_READ + this.chunkSize) {
-        chunk = Buffer.allocUnsafe(carried.length + want)
+        const whole = takeLong(carried.length + want)
+        this.long.push(whole)
+        chunk = whole.subarray(0, carried.length + want)
         at = carried.copy(chunk, 0)
       } else {
         if (carried.length) this.pending.push(carried)
@@ -96,6 +131,8 @@ export class LineReader {
 
   close(): void {
     fs.closeSync(this.fd)
+    for (const b of this.long.splice(0)) giveBack(b)
+    this.buffer = Buffer.alloc(0)
   }
 }
 

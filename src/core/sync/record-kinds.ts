@@ -204,8 +204,12 @@ export function tableKind(spec: TableKindSpec): RecordKind {
       ? `t.${quoteIdent(key[0]!)} = j.value`
       : key.map((k, i) => `t.${quoteIdent(k)} = j.value ->> ${i}`).join(' AND ')
 
-  /** The rows held of `ids`: raw arrays, `ids` index first, then the columns in canonical order. */
-  const heldRows = (sqlite: Database, ids: readonly string[]): unknown[][] => {
+  /**
+   * The rows held of `ids`: raw arrays, `ids` index first, then the columns in canonical order. One
+   * at a time (a re-import compares tens of thousands: held all at once, they outlive the young
+   * generation and cost fresh memory and a full collection).
+   */
+  const heldRows = (sqlite: Database, ids: readonly string[]): IterableIterator<unknown[]> => {
     let many = heldMany.get(sqlite)
     if (!many) {
       many = sqlite
@@ -217,7 +221,7 @@ export function tableKind(spec: TableKindSpec): RecordKind {
         .raw(true)
       heldMany.set(sqlite, many)
     }
-    return many.all(JSON.stringify(key.length === 1 ? ids : ids.map(keyValues)))
+    return many.iterate(JSON.stringify(key.length === 1 ? ids : ids.map(keyValues)))
   }
 
   return {
@@ -485,7 +489,7 @@ function assessmentKind(): RecordKind {
         `SELECT s.assessment_id, ${sorted.map((c) => `s.${quoteIdent(c.name)}`).join(', ')} FROM json_each(?) j CROSS JOIN assessment_score s ON s.assessment_id = j.value ORDER BY s.assessment_id, s.criterion_id`,
       )
         .raw(true)
-        .all(JSON.stringify([...scoresById.keys()])) as unknown[][]
+        .iterate(JSON.stringify([...scoresById.keys()])) as IterableIterator<unknown[]>
       const seen = new Map<string, number>()
       for (const row of rows) {
         const id = String(row[0])

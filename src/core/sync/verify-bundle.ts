@@ -28,6 +28,7 @@ import {
   type ProtectedHeader,
 } from './jose-bytes'
 import { LineReader } from './line-file'
+import { parseUtf8Json } from './utf8-json'
 import { kindsFor, stmt, type RecordKind } from './record-kinds'
 
 /**
@@ -90,7 +91,7 @@ function parseJson(bytes: Buffer, what: string): unknown {
     // What TextDecoder('utf-8', { fatal: true }) accepts, without its copy: valid UTF-8, a BOM dropped.
     if (!isUtf8(bytes)) throw new SyntaxError('not UTF-8')
     const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0
-    return JSON.parse(bytes.toString('utf8', bom))
+    return parseUtf8Json(bytes, bom)
   } catch {
     throw failed(`${what} is damaged: it is not valid JSON`)
   }

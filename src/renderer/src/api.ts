@@ -21,12 +21,17 @@ export function takeToken(): string | null {
   const match = /(?:^#|&)token=([^&]+)/.exec(window.location.hash)
   if (match?.[1]) {
     const token = decodeURIComponent(match[1])
-    try {
-      sessionStorage.setItem(TOKEN_KEY, token)
-    } catch {
-      // private mode without storage: the token lives only in memory for this page
-    }
     window.history.replaceState(null, '', window.location.pathname + window.location.search)
+    // Stored once the current script is done (still before any other task, so before any reload):
+    // a page's first storage access waits for the browser process (5-250 ms measured), and the
+    // first request (first-status.ts) should not wait for it.
+    queueMicrotask(() => {
+      try {
+        sessionStorage.setItem(TOKEN_KEY, token)
+      } catch {
+        // private mode without storage: the token lives only in memory for this page
+      }
+    })
     return token
   }
   try {

@@ -12,18 +12,19 @@ import './styles.css'
 
 // './api' is imported first: it takes the browser-mode token out of the address bar before the
 // hash router reads the hash.
-setupI18n()
-
 const root = document.getElementById('root')
 if (!root) throw new Error('index.html has no #root')
-createRoot(root).render(
-  <StrictMode>
-    <ToastProvider>
-      <StatusProvider>
-        <UnlockProvider>
-          <App />
-        </UnlockProvider>
-      </StatusProvider>
-    </ToastProvider>
-  </StrictMode>,
+// The first render waits for the texts of the chosen language (a chunk of its own unless English).
+void setupI18n().then(() =>
+  createRoot(root).render(
+    <StrictMode>
+      <ToastProvider>
+        <StatusProvider>
+          <UnlockProvider>
+            <App />
+          </UnlockProvider>
+        </StatusProvider>
+      </ToastProvider>
+    </StrictMode>,
+  ),
 )

@@ -3,7 +3,7 @@ import type { TesseraError } from '../../contract/errors'
 import type { OpOutput } from '../../contract/ops'
 import { api } from './api'
 import { asTesseraError } from './components/form-errors'
-import { takeFirstStatus } from './first-status'
+import { firstStatusIfArrived, takeFirstStatus } from './first-status'
 
 export type SystemStatus = OpOutput<'system.status'>
 
@@ -20,11 +20,18 @@ const StatusContext = createContext<StatusApi | null>(null)
 
 /** What this installation is (set up or not, the organization, counts), shared by the shell and screens. */
 export function StatusProvider({ children }: { children: ReactNode }): ReactNode {
-  const [current, setCurrent] = useState<StatusState>({ state: 'loading' })
+  const [current, setCurrent] = useState<StatusState>(() => {
+    const arrived = firstStatusIfArrived()
+    return arrived ? { state: 'ready', status: arrived } : { state: 'loading' }
+  })
   const refresh = useCallback(async () => {
     const pending = takeFirstStatus() ?? api.call('system.status')
     try {
-      setCurrent({ state: 'ready', status: await pending })
+      const status = await pending
+      // The same answer as the first render's: keep the state, so nothing renders again.
+      setCurrent((prev) =>
+        prev.state === 'ready' && prev.status === status ? prev : { state: 'ready', status },
+      )
     } catch (e) {
       setCurrent({ state: 'error', error: asTesseraError(e) })
     }

@@ -1,49 +1,10 @@
 import i18next from 'i18next'
 import { initReactI18next } from 'react-i18next'
-import ar from './ar.json'
-import en from './en.json'
-import fr from './fr.json'
+import { initialLanguage, LANGUAGES, STORAGE_KEY, textsOf, type LanguageCode } from './languages'
+import en from './texts/en'
+import type { Texts } from './languages'
 
-/**
- * Each screen keeps its strings in its own files, `<lang>/<screen>.json`, under a top-level key
- * named after the screen, so screens can be translated (and written) independently.
- */
-const screenFiles = import.meta.glob<{ default: Record<string, unknown> }>('./*/*.json', { eager: true })
-
-function withScreens(code: string, base: Record<string, unknown>): Record<string, unknown> {
-  const merged = { ...base }
-  for (const [file, mod] of Object.entries(screenFiles)) {
-    if (file.startsWith(`./${code}/`)) Object.assign(merged, mod.default)
-  }
-  return merged
-}
-
-/** Languages of the UI, each named in its own language (autonyms are never translated). */
-export const LANGUAGES = [
-  { code: 'en', name: 'English', dir: 'ltr' },
-  { code: 'fr', name: 'Français', dir: 'ltr' },
-  { code: 'ar', name: 'العربية', dir: 'rtl' },
-] as const
-export type LanguageCode = (typeof LANGUAGES)[number]['code']
-
-const STORAGE_KEY = 'tessera.language'
-
-const isLanguage = (s: string | null | undefined): s is LanguageCode => LANGUAGES.some((l) => l.code === s)
-
-/** The saved choice, else the first browser language we have, else English. */
-function initialLanguage(): LanguageCode {
-  try {
-    const saved = localStorage.getItem(STORAGE_KEY)
-    if (isLanguage(saved)) return saved
-  } catch {
-    // storage unavailable: fall through
-  }
-  for (const tag of navigator.languages ?? []) {
-    const base = tag.split('-')[0]
-    if (isLanguage(base)) return base
-  }
-  return 'en'
-}
+export { LANGUAGES, type LanguageCode } from './languages'
 
 /** `lang` and `dir` on <html>: screen readers pick the voice, and the whole layout mirrors for Arabic. */
 function applyToDocument(code: string): void {
@@ -52,28 +13,44 @@ function applyToDocument(code: string): void {
   document.documentElement.dir = lang.dir
 }
 
-export function setupI18n(): typeof i18next {
-  const lng = initialLanguage()
-  void i18next.use(initReactI18next).init({
-    resources: {
-      en: { translation: withScreens('en', en) },
-      fr: { translation: withScreens('fr', fr) },
-      ar: { translation: withScreens('ar', ar) },
-    },
+/** Adds a language's texts to i18next unless they are there (English always is). */
+async function ensureTexts(code: LanguageCode): Promise<void> {
+  if (code === 'en' || i18next.hasResourceBundle(code, 'translation')) return
+  const texts = await textsOf(code)
+  i18next.addResourceBundle(code, 'translation', texts)
+}
+
+/** Resolves once the texts of the language to start in are loaded and i18next is ready to render. */
+export async function setupI18n(): Promise<typeof i18next> {
+  let lng = initialLanguage()
+  let texts: Texts | undefined
+  if (lng !== 'en') {
+    try {
+      texts = await textsOf(lng)
+    } catch (e) {
+      // The chunk could not be loaded (an old page after an update): usable in English beats nothing.
+      console.error(`The ${lng} texts could not be loaded`, e)
+      lng = 'en'
+    }
+  }
+  await i18next.use(initReactI18next).init({
+    resources: { en: { translation: en }, ...(texts ? { [lng]: { translation: texts } } : {}) },
     lng,
     fallbackLng: 'en',
     supportedLngs: LANGUAGES.map((l) => l.code),
     interpolation: { escapeValue: false }, // React escapes
     returnNull: false,
     initAsync: false,
+    showSupportNotice: false, // i18next's advertisement in the console
   })
   applyToDocument(lng)
   i18next.on('languageChanged', applyToDocument)
   return i18next
 }
 
-/** Switches the UI language and remembers it on this computer. */
+/** Loads a language's texts, then switches the UI to it and remembers it on this computer. */
 export async function changeLanguage(code: LanguageCode): Promise<void> {
+  await ensureTexts(code)
   try {
     localStorage.setItem(STORAGE_KEY, code)
   } catch {

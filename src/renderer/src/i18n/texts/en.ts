@@ -1,0 +1,10 @@
+import base from '../en.json'
+
+/** English: the top-level file plus each `en/<screen>.json` (each keeps its strings under its screen's key). */
+const screens = import.meta.glob<{ default: Record<string, unknown> }>('../en/*.json', { eager: true })
+const texts: Record<string, unknown> = Object.assign(
+  {},
+  base,
+  ...Object.values(screens).map((m) => m.default),
+)
+export default texts
