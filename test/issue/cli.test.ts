@@ -1,59 +1,23 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { openTessera } from '../../src/core/app'
-import { safetyRubric } from '../assessments/fixtures'
 import { runCli } from '../helpers/cli'
-import { tempDir, testSecrets } from '../helpers/temp-db'
-import { FAIL, PASS, pdfPageCount, qrTextOfPdf, tool } from './fixtures'
+import { tempDir } from '../helpers/temp-db'
+import { cliDatabase, pdfPageCount, qrTextOfPdf, tool } from './fixtures'
 
 /** A database with the safety rubric, learners (one in Greek, one in Cyrillic) and their assessments, closed for the CLI. */
 async function prepare(): Promise<{ dir: string; db: string; passed: string[]; failed: string }> {
   const dir = tempDir()
   const db = path.join(dir, 'tessera.db')
-  const t = openTessera({ dbFile: db, actor: 'setup', secrets: testSecrets })
-  try {
-    await t.call('system.init', {
-      organization: { name: 'Northside Skills Trust', url: 'https://northside.example' },
-    })
-    const { rubric } = await t.call('rubrics.create', {
-      achievement: {
-        name: 'Electrical safety',
-        description: 'Works safely on low-voltage installations',
-        validityMonths: 36,
-      },
-      content: safetyRubric,
-    })
-    const { id: assessorId } = await t.call('assessors.add', { name: 'R. Okafor' })
-    const passed: string[] = []
-    for (const [givenName, familyName] of [
-      ['Ζωή', 'Παπαδοπούλου'],
-      ['Светлана', 'Кузнецова'],
-    ] as const) {
-      const l = await t.call('learners.add', { givenName, familyName, cohorts: ['March 2026'] })
-      const a = await t.call('assessments.record', {
-        learnerId: l.id,
-        rubricId: rubric.id,
-        assessorId,
-        assessedOn: '2026-03-14',
-        scores: PASS,
-        finalize: true,
-      })
-      passed.push(a.id)
-    }
-    const f = await t.call('learners.add', { givenName: 'Olu', familyName: 'Ade', cohorts: ['March 2026'] })
-    const failed = await t.call('assessments.record', {
-      learnerId: f.id,
-      rubricId: rubric.id,
-      assessorId,
-      assessedOn: '2026-03-14',
-      scores: FAIL,
-      finalize: true,
-    })
-    return { dir, db, passed, failed: failed.id }
-  } finally {
-    t.close()
-  }
+  const { passed, failed } = await cliDatabase(db, {
+    validityMonths: 36,
+    passed: [
+      { givenName: 'Ζωή', familyName: 'Παπαδοπούλου', cohorts: ['March 2026'] },
+      { givenName: 'Светлана', familyName: 'Кузнецова', cohorts: ['March 2026'] },
+    ],
+    failed: [{ givenName: 'Olu', familyName: 'Ade', cohorts: ['March 2026'] }],
+  })
+  return { dir, db, passed, failed: failed[0]! }
 }
 
 // Each test spawns the real CLI many times (each spawn compiles the sources with tsx); on a busy

@@ -1,10 +1,9 @@
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import type { Tessera } from '../../src/core/app'
-import type { OpenTesseraOptions } from '../../src/core/app'
+import { openTessera, type OpenTesseraOptions, type Tessera } from '../../src/core/app'
 import { safetyRubric } from '../assessments/fixtures'
-import { openInitializedTessera } from '../helpers/temp-db'
+import { openInitializedTessera, testSecrets } from '../helpers/temp-db'
 
 /**
  * An initialized installation with the safety rubric (its achievement optionally valid for some
@@ -82,6 +81,57 @@ export async function finalizedAssessment(
     finalize: opts.finalize ?? true,
   })
   return a.id
+}
+
+interface LearnerName {
+  givenName: string
+  familyName: string
+  cohorts?: string[]
+}
+
+/**
+ * A database file for the CLI tests, made in-process and closed again: an organization with a web
+ * address, the safety rubric, an assessor, and for each name a new learner with an assessment signed
+ * off as a pass (`passed`) or a fail (`failed`); returns the assessments' ids in the names' order.
+ */
+export async function cliDatabase(
+  dbFile: string,
+  learners: { passed: LearnerName[]; failed?: LearnerName[]; validityMonths?: number },
+): Promise<{ passed: string[]; failed: string[] }> {
+  const t = openTessera({ dbFile, actor: 'setup', secrets: testSecrets })
+  try {
+    await t.call('system.init', {
+      organization: { name: 'Northside Skills Trust', url: 'https://northside.example' },
+    })
+    const { rubric } = await t.call('rubrics.create', {
+      achievement: {
+        name: 'Electrical safety',
+        description: 'Works safely on low-voltage installations',
+        ...(learners.validityMonths ? { validityMonths: learners.validityMonths } : {}),
+      },
+      content: safetyRubric,
+    })
+    const { id: assessorId } = await t.call('assessors.add', { name: 'R. Okafor' })
+    const assess = async (names: LearnerName[], scores: typeof PASS): Promise<string[]> => {
+      const ids: string[] = []
+      for (const { givenName, familyName, cohorts = [] } of names) {
+        const l = await t.call('learners.add', { givenName, familyName, cohorts })
+        const a = await t.call('assessments.record', {
+          learnerId: l.id,
+          rubricId: rubric.id,
+          assessorId,
+          assessedOn: '2026-03-14',
+          scores,
+          finalize: true,
+        })
+        ids.push(a.id)
+      }
+      return ids
+    }
+    return { passed: await assess(learners.passed, PASS), failed: await assess(learners.failed ?? [], FAIL) }
+  } finally {
+    t.close()
+  }
 }
 
 export const sqliteCount = (t: Tessera, table: string): number =>

@@ -5,10 +5,9 @@ import { describe, expect, it } from 'vitest'
 import { buildCli } from '../../scripts/build-cli.mjs'
 import { openTessera } from '../../src/core/app'
 import { verifierBuildOptions } from '../../src/core/node/verifier-bundle-options'
-import { safetyRubric } from '../assessments/fixtures'
 import { TEST_PASSPHRASE } from '../helpers/passphrase'
-import { tempDir, testSecrets } from '../helpers/temp-db'
-import { PASS } from '../issue/fixtures'
+import { tempDir } from '../helpers/temp-db'
+import { cliDatabase } from '../issue/fixtures'
 
 const repoRoot = path.resolve(import.meta.dirname, '../..')
 
@@ -26,36 +25,16 @@ function loadedAtStart(outDir: string): Set<string> {
   return seen
 }
 
-/** A database with one passed assessment, made in-process (the bundle is what is under test). */
+/** A database with two passed assessments, made in-process (the bundle is what is under test). */
 async function databaseWithPassedAssessments(dir: string): Promise<{ db: string; passed: string[] }> {
   const db = path.join(dir, 'tessera.db')
-  const t = openTessera({ dbFile: db, actor: 'setup', secrets: testSecrets })
-  try {
-    await t.call('system.init', {
-      organization: { name: 'Northside Skills Trust', url: 'https://northside.example' },
-    })
-    const { rubric } = await t.call('rubrics.create', {
-      achievement: { name: 'Electrical safety', description: 'Works safely on low-voltage installations' },
-      content: safetyRubric,
-    })
-    const { id: assessorId } = await t.call('assessors.add', { name: 'R. Okafor' })
-    const passed: string[] = []
-    for (const givenName of ['Ζωή', 'Amina']) {
-      const l = await t.call('learners.add', { givenName, familyName: 'Test', cohorts: [] })
-      const a = await t.call('assessments.record', {
-        learnerId: l.id,
-        rubricId: rubric.id,
-        assessorId,
-        assessedOn: '2026-03-14',
-        scores: PASS,
-        finalize: true,
-      })
-      passed.push(a.id)
-    }
-    return { db, passed }
-  } finally {
-    t.close()
-  }
+  const { passed } = await cliDatabase(db, {
+    passed: [
+      { givenName: 'Ζωή', familyName: 'Test' },
+      { givenName: 'Amina', familyName: 'Test' },
+    ],
+  })
+  return { db, passed }
 }
 
 /**
