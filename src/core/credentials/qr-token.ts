@@ -25,6 +25,7 @@ import { base64urlnopad } from '@scure/base'
 import { TesseraError } from '../../contract/errors'
 import { importedPrivateKey } from './imported-keys'
 import { didKeyFromEd25519PublicKey, ed25519PublicKeyOf, type IssuerKey } from '../crypto/keys'
+import { concatBytes } from '../domain/bytes'
 
 export const QR_TOKEN_MAX_LENGTH = 400
 export const QR_TOKEN_ALG = 'Ed25519'
@@ -214,13 +215,7 @@ function encodePayload(
     withLength(enc.encode(learnerName)),
     enc.encode(achievementName),
   ]
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let pos = 0
-  for (const p of parts) {
-    out.set(p, pos)
-    pos += p.length
-  }
-  return out
+  return concatBytes(parts)
 }
 
 function decodePayload(b: Uint8Array): DecodedQrToken {
