@@ -47,14 +47,21 @@ export const verifyCase: BenchCase = {
       for (let i = -3; i < runs; i++) {
         const text = files[(i + 3) % files.length]!
         let verified = false
-        const m = await measure(async () => {
-          verified = (await t.call('credentials.verify', { source: { kind: 'text', text } })).verified
-        })
-        if (!verified) throw new Error('a freshly issued badge did not verify')
+        const ours = () =>
+          measure(async () => {
+            verified = (await t.call('credentials.verify', { source: { kind: 'text', text } })).verified
+          })
         let ok = false
-        const b = await measure(async () => {
-          ok = await rawVerify(text)
-        })
+        const raw = () =>
+          measure(async () => {
+            ok = await rawVerify(text)
+          })
+        // Both verify the same text, and whichever goes second, right after the other has read that
+        // text, ran ~4% faster (measured with the two in either order): they take turns going first.
+        const first = i % 2 === 0 ? await ours() : await raw()
+        const second = i % 2 === 0 ? await raw() : await ours()
+        const [m, b] = i % 2 === 0 ? [first, second] : [second, first]
+        if (!verified) throw new Error('a freshly issued badge did not verify')
         if (!ok) throw new Error('the raw baseline did not verify the badge')
         if (i < 0) continue
         samples.push(m.wall)
