@@ -124,16 +124,25 @@ function startServe(
   })
 }
 
-/** A process's parent and CPU time (user + system, ms) from /proc/PID/stat; null if unreadable. */
-function procStat(pid: number | string | undefined): { parent: number; cpuMs: number } | null {
+interface ProcStat {
+  parent: number
+  /** CPU time (user + system, ms) of the process itself */
+  cpuMs: number
+  /** CPU time of its children that have ended and been waited for */
+  endedChildrenCpuMs: number
+}
+
+/** A process's parent and CPU times from /proc/PID/stat; null if unreadable. */
+function procStat(pid: number | string | undefined): ProcStat | null {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
     // The command name may hold spaces and parentheses: the fields follow its last ') '.
     const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ')
-    const ticksPerSecond = 100 // USER_HZ on Linux
+    const ms = (ticks: string | undefined): number => (Number(ticks) * 1000) / 100 // USER_HZ = 100 on Linux
     return {
       parent: Number(fields[1]),
-      cpuMs: ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond,
+      cpuMs: ms(fields[11]) + ms(fields[12]),
+      endedChildrenCpuMs: ms(fields[13]) + ms(fields[14]),
     }
   } catch {
     return null
@@ -148,7 +157,8 @@ const cpuMsOf = (pid: number | undefined): number | null => procStat(pid)?.cpuMs
 
 /**
  * CPU time (ms) used so far by this process's descendants: Chromium's browser, GPU, network and
- * renderer processes. Null where there is no /proc.
+ * renderer processes. A renderer that ends (a closed context's) moves its time into its parent's
+ * ended-children time, so the sum never goes down. Null where there is no /proc.
  */
 function descendantsCpuMs(): number | null {
   let pids: string[]
@@ -157,16 +167,16 @@ function descendantsCpuMs(): number | null {
   } catch {
     return null
   }
-  const stats = new Map<number, { parent: number; cpuMs: number }>()
+  const stats = new Map<number, ProcStat>()
   for (const pid of pids) {
     const stat = procStat(pid) // null: the process ended meanwhile
     if (stat) stats.set(Number(pid), stat)
   }
   let total = 0
-  for (const { parent, cpuMs } of stats.values()) {
+  for (const { parent, cpuMs, endedChildrenCpuMs } of stats.values()) {
     for (let p: number | undefined = parent; p !== undefined && p > 1; p = stats.get(p)?.parent)
       if (p === process.pid) {
-        total += cpuMs
+        total += cpuMs + endedChildrenCpuMs
         break
       }
   }
