@@ -167,14 +167,14 @@ function descendantsCpuMs(): number | null {
   } catch {
     return null
   }
-  const stats = new Map<number, ProcStat>()
+  const byPid = new Map<number, ProcStat>()
   for (const pid of pids) {
     const stat = procStat(pid) // null: the process ended meanwhile
-    if (stat) stats.set(Number(pid), stat)
+    if (stat) byPid.set(Number(pid), stat)
   }
   let total = 0
-  for (const { parent, cpuMs, endedChildrenCpuMs } of stats.values()) {
-    for (let p: number | undefined = parent; p !== undefined && p > 1; p = stats.get(p)?.parent)
+  for (const { parent, cpuMs, endedChildrenCpuMs } of byPid.values()) {
+    for (let p: number | undefined = parent; p !== undefined && p > 1; p = byPid.get(p)?.parent)
       if (p === process.pid) {
         total += cpuMs + endedChildrenCpuMs
         break

@@ -3,7 +3,7 @@ import { base58 } from '@scure/base'
 import { canonicalize } from '../../src/core/credentials/canonicalize'
 import { ed25519Verify } from '../../src/core/credentials/ed25519'
 import { ed25519PublicKeyFromDidKey } from '../../src/core/crypto/keys'
-import { measure, ratioOf, stats } from '../harness'
+import { measurePair, ratioOf, stats } from '../harness'
 import { openLargeCopy, type BenchCase } from './context'
 
 /**
@@ -47,20 +47,16 @@ export const verifyCase: BenchCase = {
       for (let i = -3; i < runs; i++) {
         const text = files[(i + 3) % files.length]!
         let verified = false
-        const ours = () =>
-          measure(async () => {
-            verified = (await t.call('credentials.verify', { source: { kind: 'text', text } })).verified
-          })
         let ok = false
-        const raw = () =>
-          measure(async () => {
+        const { ours: m, baseline: b } = await measurePair(
+          async () => {
+            verified = (await t.call('credentials.verify', { source: { kind: 'text', text } })).verified
+          },
+          async () => {
             ok = await rawVerify(text)
-          })
-        // Both verify the same text, and whichever goes second, right after the other has read that
-        // text, ran ~4% faster (measured with the two in either order): they take turns going first.
-        const first = i % 2 === 0 ? await ours() : await raw()
-        const second = i % 2 === 0 ? await raw() : await ours()
-        const [m, b] = i % 2 === 0 ? [first, second] : [second, first]
+          },
+          i,
+        )
         if (!verified) throw new Error('a freshly issued badge did not verify')
         if (!ok) throw new Error('the raw baseline did not verify the badge')
         if (i < 0) continue
